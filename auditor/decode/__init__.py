@@ -1,0 +1,1 @@
+"""ABI loading, event signatures and log decoding. Pure functions, no I/O beyond reading ABI files."""

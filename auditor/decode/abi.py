@@ -1,0 +1,149 @@
+"""Event ABIs: from JSON ABI files or from a human-readable signature, to EventSpec values."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from eth_utils import keccak
+
+from auditor.errors import InputError
+from auditor.model import EventSpec, Param
+
+_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_ELEMENTARY = re.compile(r"^(address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?|function)((\[[0-9]*\])*)$")
+
+
+def canonical_type(p: Param) -> str:
+    """The type as it appears in a canonical signature: tuples expanded, uint/int widened."""
+    if p.type.startswith("tuple"):
+        inner = ",".join(canonical_type(c) for c in p.components)
+        return f"({inner}){p.type[len('tuple'):]}"
+    base = p.type
+    for short, full in (("uint", "uint256"), ("int", "int256")):
+        if base == short or base.startswith(short + "["):
+            base = full + base[len(short):]
+    return base
+
+
+def snake_case(name: str) -> str:
+    """CamelCase event name to a snake_case table suffix: WinningTicketRedeemed -> winning_ticket_redeemed."""
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
+    return re.sub(r"_+", "_", s.replace("$", "_")).strip("_").lower()
+
+
+def _param_from_json(entry: dict[str, Any]) -> Param:
+    comps = tuple(_param_from_json(c) for c in entry.get("components", []) or [])
+    return Param(name=entry.get("name", "") or "", type=entry["type"], indexed=bool(entry.get("indexed")),
+                 components=comps)
+
+
+def event_from_json(entry: dict[str, Any], table: str) -> EventSpec:
+    """An EventSpec from one JSON ABI entry of type event."""
+    params = tuple(_param_from_json(i) for i in entry["inputs"])
+    spec = EventSpec(name=entry["name"], params=params, table=table, topic0=b"",
+                     anonymous=bool(entry.get("anonymous")))
+    return EventSpec(name=spec.name, params=params, table=table, topic0=keccak(text=spec.signature),
+                     anonymous=spec.anonymous)
+
+
+def load_abi_events(path: Path) -> dict[str, dict[str, Any]]:
+    """The event entries of a JSON ABI file, by event name (first occurrence wins)."""
+    entries = json.loads(path.read_text())
+    events: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry.get("type") == "event":
+            events.setdefault(entry["name"], entry)
+    return events
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise InputError("unbalanced parentheses in event signature")
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if depth != 0:
+        raise InputError("unbalanced parentheses in event signature")
+    parts.append("".join(cur))
+    return [p.strip() for p in parts]
+
+
+def _parse_type(text: str) -> Param:
+    """A type expression (no name): elementary or a tuple `(t1,t2)[]`."""
+    text = text.strip()
+    if text.startswith("("):
+        close = text.rfind(")")
+        inner, suffix = text[1:close], text[close + 1:]
+        if not re.fullmatch(r"(\[[0-9]*\])*", suffix):
+            raise InputError(f"bad tuple type {text!r} in event signature")
+        comps = tuple(_parse_param(p, f"f{i}", allow_indexed=False) for i, p in enumerate(_split_top(inner)))
+        return Param(name="", type="tuple" + suffix, indexed=False, components=comps)
+    if not _ELEMENTARY.match(text):
+        raise InputError(f"unknown type {text!r} in event signature")
+    return Param(name="", type=text, indexed=False)
+
+
+def _parse_param(text: str, default_name: str, allow_indexed: bool = True) -> Param:
+    if not text:
+        raise InputError("empty parameter in event signature")
+    if text.startswith("("):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                break
+        rest = text[i + 1:]
+        m = re.match(r"^((?:\[[0-9]*\])*)(.*)$", rest)
+        assert m is not None
+        type_text, words = text[: i + 1] + m.group(1), m.group(2).split()
+    else:
+        first, *words = text.split()
+        type_text = first
+    indexed = False
+    if words and words[0] == "indexed":
+        if not allow_indexed:
+            raise InputError("'indexed' is only allowed on top-level event parameters")
+        indexed, words = True, words[1:]
+    if len(words) > 1:
+        raise InputError(f"cannot read event parameter {text!r}")
+    name = words[0] if words else default_name
+    if not _IDENT.match(name):
+        raise InputError(f"bad parameter name {name!r} in event signature")
+    base = _parse_type(type_text)
+    return Param(name=name, type=base.type, indexed=indexed, components=base.components)
+
+
+def parse_event_signature(signature: str, table: str | None = None) -> EventSpec:
+    """An EventSpec from a human-readable signature like
+    `Transfer(address indexed from, address indexed to, uint256 value)` (a leading `event ` is allowed)."""
+    text = signature.strip().removeprefix("event ").strip().rstrip(";").strip()
+    anonymous = text.endswith(" anonymous")
+    text = text.removesuffix(" anonymous").strip()
+    m = re.fullmatch(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\((.*)\)", text, flags=re.S)
+    if not m:
+        raise InputError(f"cannot read event signature {signature!r}: expected Name(type [indexed] name, ...)")
+    name, body = m.group(1), m.group(2).strip()
+    params = tuple(_parse_param(p, f"arg{i}") for i, p in enumerate(_split_top(body))) if body else ()
+    if sum(p.indexed for p in params) > (4 if anonymous else 3):
+        raise InputError("an event has at most 3 indexed parameters")
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise InputError("duplicate parameter names in event signature")
+    spec = EventSpec(name=name, params=params, table=table or f"evt_{snake_case(name)}", topic0=b"",
+                     anonymous=anonymous)
+    return EventSpec(name=name, params=params, table=spec.table, topic0=keccak(text=spec.signature),
+                     anonymous=anonymous)

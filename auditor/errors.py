@@ -1,0 +1,47 @@
+"""The exception tree. The CLI turns any AuditorError into a one-line `error: ...` message.
+
+Each error says whether retrying can help (`transient`), so callers decide retries by type, never by message.
+"""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Root of every error the auditor raises on purpose."""
+
+    transient = False
+
+
+class InputError(AuditorError, ValueError):
+    """The user gave something unusable: a flag, a signature, an address, a week."""
+
+
+class RpcError(AuditorError, ConnectionError):
+    """An RPC endpoint failed or answered something unusable. The message never holds the full URL."""
+
+
+class TransientRpcError(RpcError):
+    """Worth retrying: timeouts, resets, 5xx, rate limits, truncated bodies."""
+
+    transient = True
+
+
+class RpcResponseError(RpcError):
+    """The node answered with a JSON-RPC error object."""
+
+    def __init__(self, message: str, code: int | None = None, method: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.method = method
+
+
+class TooManyResultsError(RpcResponseError):
+    """The provider refused a log query as too large; the range must shrink."""
+
+
+class StoreError(AuditorError, RuntimeError):
+    """The database cannot be opened, is locked by another writer, or is not an auditor database."""
+
+
+class DevnetError(AuditorError, RuntimeError):
+    """The local anvil devnet could not be started or driven."""

@@ -1,0 +1,84 @@
+"""What a marketplace is to the auditor: contracts per chain, the events indexed, and how hours are estimated."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+
+from auditor.decode.abi import event_from_json, load_abi_events, snake_case
+from auditor.errors import AuditorError
+from auditor.model import EventSpec, Source
+from auditor.resources import project_dir
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A contract's address on one chain, and the first block worth scanning (0 when unknown)."""
+
+    chain_id: int
+    address: str
+    start_block: int = 0
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One contract of a marketplace: its ABI file under contracts_abi/, the events indexed, where it lives."""
+
+    name: str
+    abi: str
+    events: tuple[str, ...]
+    deployments: tuple[Deployment, ...]
+
+
+@dataclass(frozen=True)
+class BuyerColumn:
+    """A table column that holds buyer addresses, for funding discovery."""
+
+    table: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    name: str
+    title: str
+    contracts: tuple[Contract, ...]
+    buyers: tuple[BuyerColumn, ...]
+    kyc: str
+    h100e_method: str
+    method_note: str
+    caveats: str = ""
+
+    def table(self, event: str) -> str:
+        return f"{self.name}_{snake_case(event)}"
+
+    @cached_property
+    def event_specs(self) -> dict[str, tuple[EventSpec, ...]]:
+        """Event specs per contract name, read from contracts_abi/."""
+        out: dict[str, tuple[EventSpec, ...]] = {}
+        for contract in self.contracts:
+            entries = load_abi_events(project_dir("contracts_abi") / contract.abi)
+            missing = [e for e in contract.events if e not in entries]
+            if missing:
+                raise AuditorError(f"{contract.abi} lacks events {missing}")
+            out[contract.name] = tuple(event_from_json(entries[e], self.table(e)) for e in contract.events)
+        return out
+
+    @property
+    def chains(self) -> tuple[int, ...]:
+        return tuple(sorted({d.chain_id for c in self.contracts for d in c.deployments}))
+
+    def sources(self, chain_id: int) -> list[Source]:
+        """The sources this marketplace has on a chain. The key changes when the indexed events change,
+        so added events are back-filled rather than silently missing before the old cursor."""
+        out = []
+        for contract in self.contracts:
+            specs = self.event_specs[contract.name]
+            fingerprint = hashlib.sha256(b"".join(sorted(s.topic0 for s in specs))).hexdigest()[:8]
+            for d in contract.deployments:
+                if d.chain_id == chain_id:
+                    out.append(Source(key=f"{self.name}/{contract.name}#{fingerprint}", chain_id=chain_id,
+                                      address=d.address.lower(), events=specs, start_block=d.start_block,
+                                      marketplace=self.name))
+        return out

@@ -1,0 +1,93 @@
+"""Plain, immutable domain values shared by every stage. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class BlockRange:
+    """An inclusive block range [start, end]."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad block range {self.start}..{self.end}")
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(frozen=True)
+class RawLog:
+    """One log as the node returned it, normalized: lowercase hex address, int block numbers."""
+
+    address: str
+    topics: tuple[bytes, ...]
+    data: bytes
+    block_number: int
+    block_hash: str
+    block_time: int | None
+    tx_hash: str
+    tx_index: int
+    log_index: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block header's identity and time."""
+
+    number: int
+    hash: str
+    timestamp: int
+
+
+@dataclass(frozen=True)
+class Param:
+    """One event parameter in the ABI's own terms."""
+
+    name: str
+    type: str
+    indexed: bool
+    components: tuple[Param, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """An event to index: its ABI, where its rows go, and its topic0."""
+
+    name: str
+    params: tuple[Param, ...]
+    table: str
+    topic0: bytes
+    anonymous: bool = False
+
+    @property
+    def signature(self) -> str:
+        from auditor.decode.abi import canonical_type
+
+        return f"{self.name}({','.join(canonical_type(p) for p in self.params)})"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A contract on one chain whose events are indexed together, with its own coverage key."""
+
+    key: str
+    chain_id: int
+    address: str
+    events: tuple[EventSpec, ...]
+    start_block: int = 0
+    marketplace: str | None = None
+
+
+@dataclass(frozen=True)
+class DecodedBatch:
+    """Decoded rows of one fetched range, grouped by destination table, plus the blocks they came from."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
