@@ -1,7 +1,7 @@
 """How event parameters become DuckDB columns, and how decoded values are made to fit them.
 
-Integers wider than 128 bits (uint256 amounts, winProb) do not fit any DuckDB integer, so they are kept
-exactly as decimal text; analysts cast them (`::UHUGEINT`, `::DOUBLE`) as needed.
+Integers wider than 128 bits (uint256 amounts, winProb) are stored exactly as DuckDB BIGNUM (arbitrary
+precision); analysts cast them (`faceValue::DOUBLE / 1e18`) as needed.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _scalar_type(type_: str) -> str:
             return "UBIGINT" if unsigned else "BIGINT"
         if bits <= 128:
             return "UHUGEINT" if unsigned else "HUGEINT"
-        return "VARCHAR"
+        return "BIGNUM"
     if type_ == "bool":
         return "BOOLEAN"
     return "VARCHAR"
@@ -94,6 +94,6 @@ def to_column(p: Param, value: Any) -> Any:
         return "0x" + value.hex()
     if isinstance(value, str) and value.startswith("0x") and p.type == "address":
         return value.lower()
-    if ctype == "VARCHAR" and isinstance(value, int):
+    if ctype in ("BIGNUM", "HUGEINT", "UHUGEINT") and isinstance(value, int):
         return str(value)
     return value

@@ -34,3 +34,13 @@ def sources_for_chain(chain_id: int, marketplaces: tuple[Marketplace, ...]) -> l
 def all_event_specs() -> list[EventSpec]:
     """Every marketplace event table, so analyses find them even on chains not indexed."""
     return [spec for m in MARKETPLACES for specs in m.event_specs.values() for spec in specs]
+
+
+NOT_SUPPORTED: tuple[tuple[str, str, str], ...] = (
+    ("io.net", "Solana", "rentals live in io.net's off-chain database; the chain shows only SPL payments "
+                         "to io.net, with no GPU or duration"),
+    ("Nosana", "Solana", "job accounts (market per GPU class, start/end) need a Solana account indexer, "
+                         "not eth_getLogs"),
+    ("Akash", "Cosmos (akashnet-2)", "leases with GPU model, count and price per block need a Cosmos "
+                                     "LCD/RPC source"),
+)

@@ -7,7 +7,8 @@ CREATE TABLE chains (
     rpc_host VARCHAR,            -- redacted: scheme://host/… only, never a path or query
     head_block BIGINT,           -- head seen at the last index run
     head_time TIMESTAMPTZ,
-    safe_block BIGINT            -- head minus confirmations at the last index run
+    safe_block BIGINT,           -- head minus confirmations at the last index run (indexed up to here)
+    safe_time TIMESTAMPTZ
 );
 
 CREATE TABLE sources (
@@ -41,7 +42,7 @@ CREATE TABLE blocks (
 CREATE TABLE funding (
     chain_id BIGINT NOT NULL,
     address VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,     -- funded | unfunded | internal | no_archive
+    status VARCHAR NOT NULL,     -- funded | unfunded | internal (contract call) | genesis | no_archive
     funder VARCHAR,
     block_number BIGINT,
     block_time TIMESTAMPTZ,
@@ -50,4 +51,10 @@ CREATE TABLE funding (
     value_eth DOUBLE,
     checked_to_block BIGINT NOT NULL,
     PRIMARY KEY (chain_id, address)
+);
+
+-- Facts about the database itself, e.g. ('created_by', 'demo') for databases the demo may replace.
+CREATE TABLE meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
 );

@@ -1,0 +1,241 @@
+"""The `auditor` command line: parse arguments into typed values, call the library, render the result.
+
+The only module that imports typer. Library errors (AuditorError) become one-line `error: ...` messages
+here, at the edge; `--debug` anywhere on the command line shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from typer.exceptions import Abort, Exit, TyperException
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from auditor.errors import AuditorError, InputError
+from auditor.status import Table
+
+app = typer.Typer(
+    name="auditor",
+    help="Audit decentralized GPU rental marketplaces on-chain: who rents how many H100-equivalent hours "
+         "without KYC. Add --debug anywhere for a traceback on errors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.", dir_okay=False)]
+_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _render(table: Table, fmt: str = "table") -> None:
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt == "json":
+        records = [dict(zip(table.columns, r, strict=True)) for r in table.rows]
+        sys.stdout.write(orjson.dumps(records, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        rich_table = RichTable(title=table.title or None, title_justify="left")
+        for col in table.columns:
+            rich_table.add_column(col, overflow="fold")
+        for row in table.rows:
+            rich_table.add_row(*("" if v is None else str(v) for v in row))
+        _out.print(rich_table)
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    """Audit decentralized GPU rental marketplaces on-chain."""
+
+
+@app.command()
+def index(
+    rpc: Annotated[list[str], typer.Option("--rpc", help="JSON-RPC URL (http/https); repeat for several chains. "
+                                                         "Shown only as scheme://host/….")],
+    db: DbOption,
+    from_block: Annotated[int | None, typer.Option(help="First block (default: each contract's deployment).")] = None,
+    to_block: Annotated[int | None, typer.Option(help="Last block (default: head minus --confirmations).")] = None,
+    marketplace: Annotated[list[str] | None, typer.Option("--marketplace", help="Only this marketplace; "
+                                                          "repeatable (see `auditor marketplaces`).")] = None,
+    confirmations: Annotated[int | None, typer.Option(help="Blocks to stay behind the head "
+                                                            "(default per chain: Arbitrum 40, Base 30).")] = None,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per chain.")] = 8,
+    chunk_blocks: Annotated[int, typer.Option(help="Blocks per eth_getLogs request (halved when refused).")] = 10_000,
+    contract: Annotated[str | None, typer.Option(help="Ad-hoc source: any contract address (with --event).")] = None,
+    event: Annotated[str | None, typer.Option(help='Ad-hoc source: event signature, e.g. "Transfer(address '
+                                                   'indexed from, address indexed to, uint256 value)".')] = None,
+    funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
+) -> None:
+    """Index marketplace events (and buyers' funding) from each RPC's chain into the database."""
+    from auditor.progress import make_progress
+    from auditor.sync import AdhocEvent, IndexRequest, run_index
+
+    if (contract is None) != (event is None):
+        raise InputError("--contract and --event go together")
+    req = IndexRequest(rpc_urls=tuple(rpc), db_path=db, from_block=from_block, to_block=to_block,
+                       marketplaces=tuple(marketplace or ()), confirmations=confirmations,
+                       concurrency=concurrency, chunk_blocks=chunk_blocks,
+                       adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding)
+    progress = make_progress()
+    try:
+        summaries = asyncio.run(run_index(req, progress))
+    finally:
+        progress.close()
+    for s in summaries:
+        _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
+                   f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits), {s.rows} rows written, "
+                   f"{s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, {s.retries} retries",
+                   highlight=False)
+
+
+@app.command()
+def analyze(
+    db: DbOption,
+    max_funder_fanout: Annotated[int, typer.Option(help="A funder of more buyers than this is a service "
+                                                        "(exchange, faucet) and never merges them.")] = 10,
+) -> None:
+    """Rebuild rentals, clusters with evidence, and H100-equivalent estimates from what is indexed."""
+    from auditor.analyze import AnalyzeOptions, run_analysis
+    from auditor.store.db import open_db
+
+    with open_db(db) as con:
+        steps = run_analysis(con, AnalyzeOptions(max_funder_fanout=max_funder_fanout))
+        counts = con.execute("SELECT (SELECT count(*) FROM rentals), (SELECT count(DISTINCT cluster_id) "
+                             "FROM address_clusters), (SELECT count(*) FROM cluster_evidence)").fetchone()
+    assert counts is not None
+    _err.print(f"analyzed in {sum(s.seconds for s in steps):.2f}s: {counts[0]} rentals, {counts[1]} entities, "
+               f"{counts[2]} evidence rows", highlight=False)
+
+
+@app.command()
+def report(
+    db: DbOption,
+    week: Annotated[str, typer.Option(help="ISO week YYYY-Www, or 'last' (latest week with rentals).")],
+    out: Annotated[Path, typer.Option(help="Directory; the report goes to OUT/YYYY-Www/.", file_okay=False)]
+    = Path("reports"),
+) -> None:
+    """Write the weekly report (report.md, report.html, CSV extracts) for one ISO week."""
+    from auditor.report import resolve_week, write_weekly_report
+    from auditor.store.db import open_db
+
+    with open_db(db, read_only=True) as con:
+        resolved = resolve_week(con, week)
+        out.mkdir(parents=True, exist_ok=True)
+        path = write_weekly_report(con, resolved, out)
+    typer.echo(str(path / "report.html"))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SQL statement (read-only).")],
+    db: DbOption,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run read-only SQL on the database."""
+    from auditor.sqlrun import run_sql
+
+    if format not in ("table", "csv", "json"):
+        raise InputError("--format must be table, csv or json")
+    _render(run_sql(db, query), format)
+
+
+@app.command()
+def marketplaces() -> None:
+    """List supported marketplaces: chain, contracts, events, how hours are estimated, KYC."""
+    from auditor.status import marketplace_tables
+
+    for table in marketplace_tables():
+        _render(table)
+
+
+@app.command()
+def status(db: DbOption) -> None:
+    """Cursors per chain and source, row counts, how far behind the head."""
+    from auditor.status import status_tables
+    from auditor.store.db import open_db
+
+    with open_db(db, read_only=True) as con:
+        tables = status_tables(con)
+    for table in tables:
+        _render(table)
+
+
+@app.command()
+def demo(
+    db: DbOption = Path("auditor-demo/demo.duckdb"),
+    out: Annotated[Path, typer.Option(help="Report directory.", file_okay=False)] = Path("auditor-demo/reports"),
+) -> None:
+    """Run everything on a local anvil devnet with a simulated economy: index, analyze, report."""
+    from auditor.demo import run_demo
+    from auditor.progress import make_progress
+
+    progress = make_progress()
+    try:
+        result = run_demo(db, out, progress)
+    finally:
+        progress.close()
+    _err.print(f"demo done in {result.seconds:.1f}s: {result.rentals} rentals, {result.entities} entities",
+               highlight=False)
+    typer.echo(f"database: {result.db_path}")
+    typer.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app, turning errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("AUDITOR_DEBUG") == "1"
+    args = [a for a in args if a != "--debug"]
+    code = 0
+    try:
+        app(args=args, prog_name="auditor", standalone_mode=False)
+    except Exit as exc:
+        code = exc.exit_code
+    except Abort:
+        code = 130
+    except TyperException as exc:  # usage errors: unknown option, bad value, missing option
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(exc.format_message())
+            sys.exit(0)
+        if debug:
+            traceback.print_exc()
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        print(f"error: {_one_line(exc.format_message())}{hint}", file=sys.stderr)
+        code = exc.exit_code
+    except AuditorError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns the unexpected into one line
+        if debug:
+            traceback.print_exc()
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for the traceback)",
+              file=sys.stderr)
+        code = 70
+    sys.exit(code)
+
+
+def _one_line(exc: BaseException | str) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] if text else type(exc).__name__
+
+

@@ -1,0 +1,1 @@
+"""Extraction: which block ranges to fetch, fetching logs and block times, discovering buyers' funding."""

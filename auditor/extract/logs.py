@@ -1,0 +1,41 @@
+"""Fetching the logs of a group of sources over one block range, splitting when the provider refuses it."""
+
+from __future__ import annotations
+
+from auditor.errors import TooManyResultsError
+from auditor.extract.ranges import halves
+from auditor.model import Block, BlockRange, RawLog, Source
+from auditor.rpc.client import RpcClient
+from auditor.rpc.eth import get_blocks, get_logs
+
+
+async def fetch_range(client: RpcClient, sources: list[Source], rng: BlockRange) -> tuple[list[RawLog], int]:
+    """All logs of the sources' events in the range; returns the logs and how many splits it took."""
+    addresses = sorted({s.address for s in sources})
+    topics = sorted({e.topic0 for s in sources for e in s.events})
+    try:
+        return await get_logs(client, addresses, topics, rng), 0
+    except TooManyResultsError:
+        if rng.size < 2:
+            raise
+        left, right = halves(rng)
+        a, sa = await fetch_range(client, sources, left)
+        b, sb = await fetch_range(client, sources, right)
+        return a + b, 1 + sa + sb
+
+
+async def block_headers(client: RpcClient, logs: list[RawLog]) -> list[Block]:
+    """The blocks the logs came from. The timestamp comes with the log where the node includes it
+    (`blockTimestamp`); only the other blocks are fetched, in batches."""
+    known: dict[int, Block] = {}
+    need: set[int] = set()
+    for log in logs:
+        if log.block_time is not None:
+            known[log.block_number] = Block(log.block_number, log.block_hash, log.block_time)
+        else:
+            need.add(log.block_number)
+    need -= set(known)
+    if need:
+        for block in await get_blocks(client, sorted(need)):
+            known[block.number] = block
+    return [known[n] for n in sorted(known)]

@@ -1,0 +1,110 @@
+"""Spheron's compressed order spec (`OrderCreated.specs`) to GPU model and count.
+
+The format is an SDL document with short keys and unquoted values (spheronFdn/protocol-sdk `spec.ts`):
+`{s:[{n:train,r:{...,g:{u:8,a:{vendor:{nvidia:[{model:h100}]}}}},c:1}]}`. GPU count of a service is
+`g.u` x replica count `c`; the model is under `a.vendor.<vendor>[].model`. Parsing is defensive: any
+spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TOKEN = re.compile(r'\s*(?:([{}\[\]:,])|"((?:[^"\\]|\\.)*)"|([^{}\[\]:,"]+))')
+MAX_SPEC_CHARS = 100_000
+
+
+class _SpecError(ValueError):
+    pass
+
+
+def _tokens(text: str) -> list[str]:
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            if text[pos:].strip() == "":
+                break
+            raise _SpecError("unreadable spec")
+        pos = m.end()
+        if m.group(1):
+            out.append(m.group(1))
+        elif m.group(2) is not None:
+            out.append("\x00" + m.group(2))
+        elif m.group(3) is not None and m.group(3).strip():
+            out.append("\x00" + m.group(3).strip())
+    return out
+
+
+def _parse(tokens: list[str], i: int) -> tuple[Any, int]:
+    if i >= len(tokens):
+        raise _SpecError("spec ends early")
+    tok = tokens[i]
+    if tok == "{":
+        obj: dict[str, Any] = {}
+        i += 1
+        while i < len(tokens) and tokens[i] != "}":
+            key = tokens[i]
+            if not key.startswith("\x00") or i + 1 >= len(tokens) or tokens[i + 1] != ":":
+                raise _SpecError("bad object")
+            value, i = _parse(tokens, i + 2)
+            obj[key[1:]] = value
+            if i < len(tokens) and tokens[i] == ",":
+                i += 1
+        return obj, i + 1
+    if tok == "[":
+        arr: list[Any] = []
+        i += 1
+        while i < len(tokens) and tokens[i] != "]":
+            value, i = _parse(tokens, i)
+            arr.append(value)
+            if i < len(tokens) and tokens[i] == ",":
+                i += 1
+        return arr, i + 1
+    if tok.startswith("\x00"):
+        return tok[1:], i + 1
+    raise _SpecError(f"unexpected {tok!r}")
+
+
+def _int(value: Any, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, dict):
+        value = value.get("u")
+    try:
+        return int(str(value))
+    except ValueError:
+        raise _SpecError("count is not a number") from None
+
+
+def parse_gpu(specs: str | None) -> tuple[str, int] | None:
+    """(first GPU model named, total GPU count) of an order spec, or None when it asks for no GPU or
+    cannot be read."""
+    if not specs or len(specs) > MAX_SPEC_CHARS:
+        return None
+    try:
+        doc, _ = _parse(_tokens(specs), 0)
+        services = doc.get("s") if isinstance(doc, dict) else None
+        if not isinstance(services, list):
+            return None
+        model, count = None, 0
+        for service in services:
+            if not isinstance(service, dict):
+                continue
+            gpu = (service.get("r") or {}).get("g") if isinstance(service.get("r"), dict) else None
+            if not isinstance(gpu, dict):
+                continue
+            units = _int(gpu.get("u"), 0)
+            count += units * _int(service.get("c"), 1)
+            vendors = (gpu.get("a") or {}).get("vendor") if isinstance(gpu.get("a"), dict) else None
+            if model is None and isinstance(vendors, dict):
+                for options in vendors.values():
+                    for option in options if isinstance(options, list) else []:
+                        if isinstance(option, dict) and option.get("model") and model is None:
+                            model = str(option["model"])
+        if count <= 0 or model is None:
+            return None
+        return model, count
+    except (_SpecError, AttributeError, RecursionError):
+        return None

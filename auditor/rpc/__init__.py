@@ -1,0 +1,1 @@
+"""Async JSON-RPC over aiohttp: batching, retries with backoff, provider error classification."""

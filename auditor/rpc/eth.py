@@ -1,0 +1,91 @@
+"""Typed wrappers for the few Ethereum methods the indexer uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.errors import RpcError
+from auditor.model import Block, BlockRange, RawLog
+from auditor.rpc.client import RpcClient
+
+
+def to_int(value: Any, what: str) -> int:
+    if not isinstance(value, str) or not value.startswith("0x"):
+        raise RpcError(f"node returned a malformed {what}: {str(value)[:40]!r}")
+    try:
+        return int(value, 16)
+    except ValueError:
+        raise RpcError(f"node returned a malformed {what}: {value[:40]!r}") from None
+
+
+FIRST_CONTACT_RETRIES = 2
+
+
+async def chain_id(client: RpcClient) -> int:
+    """The chain behind the endpoint; the first call, so a dead URL fails after few retries."""
+    return to_int(await client.call("eth_chainId", [], retries=FIRST_CONTACT_RETRIES), "chain id")
+
+
+async def block_number(client: RpcClient) -> int:
+    return to_int(await client.call("eth_blockNumber", []), "block number")
+
+
+def parse_block(raw: Any) -> Block:
+    if not isinstance(raw, dict):
+        raise RpcError("node returned no block where one was expected")
+    return Block(number=to_int(raw.get("number"), "block number"), hash=str(raw.get("hash", "")).lower(),
+                 timestamp=to_int(raw.get("timestamp"), "block timestamp"))
+
+
+async def get_block(client: RpcClient, tag: int | str, full: bool = False) -> dict[str, Any]:
+    ref = hex(tag) if isinstance(tag, int) else tag
+    raw = await client.call("eth_getBlockByNumber", [ref, full])
+    if not isinstance(raw, dict):
+        raise RpcError(f"{client.where}: block {tag} not found")
+    return raw
+
+
+async def get_blocks(client: RpcClient, numbers: list[int]) -> list[Block]:
+    """Headers of many blocks in JSON-RPC batches."""
+    raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
+    return [parse_block(r) for r in raws]
+
+
+def parse_log(raw: dict[str, Any]) -> RawLog:
+    """A node's log object as a RawLog (lowercase hex; topics as bytes)."""
+    try:
+        ts = raw.get("blockTimestamp")
+        return RawLog(
+            address=str(raw["address"]).lower(),
+            topics=tuple(bytes.fromhex(t[2:]) for t in raw["topics"]),
+            data=bytes.fromhex(raw["data"][2:]),
+            block_number=to_int(raw["blockNumber"], "log block number"),
+            block_hash=str(raw["blockHash"]).lower(),
+            block_time=to_int(ts, "log block timestamp") if ts is not None else None,
+            tx_hash=str(raw["transactionHash"]).lower(),
+            tx_index=to_int(raw["transactionIndex"], "log transaction index"),
+            log_index=to_int(raw["logIndex"], "log index"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RpcError(f"node returned a malformed log ({type(exc).__name__}: {exc})") from None
+
+
+async def get_logs(client: RpcClient, addresses: list[str], topic0s: list[bytes], rng: BlockRange) -> list[RawLog]:
+    """Logs of these contracts with these topic0s in the range, validated against what was asked."""
+    flt = {"fromBlock": hex(rng.start), "toBlock": hex(rng.end), "address": addresses,
+           "topics": [["0x" + t.hex() for t in topic0s]]}
+    raws = await client.call("eth_getLogs", [flt])
+    if not isinstance(raws, list):
+        raise RpcError(f"{client.where}: eth_getLogs returned no list")
+    wanted_addr, wanted_topics = set(addresses), set(topic0s)
+    logs = []
+    for raw in raws:
+        if raw.get("removed"):
+            continue
+        log = parse_log(raw)
+        if not (rng.start <= log.block_number <= rng.end) or log.address not in wanted_addr \
+                or not log.topics or log.topics[0] not in wanted_topics:
+            raise RpcError(f"{client.where}: eth_getLogs returned a log that was not asked for "
+                           f"(block {log.block_number}, contract {log.address})")
+        logs.append(log)
+    return logs

@@ -1,0 +1,1 @@
+"""DuckDB storage: connection, migrations, event tables, transactional loads with their coverage."""

@@ -1,0 +1,31 @@
+"""The funding table: which buyers still need their first funding found, and storing what was found."""
+
+from __future__ import annotations
+
+import duckdb
+
+from auditor.extract.funding import Funding
+from auditor.marketplaces import MARKETPLACES
+from auditor.store.tables import quote
+
+# Final answers are never re-checked; 'unfunded' and 'no_archive' are, once the chain has moved on.
+FINAL = ("funded", "internal", "genesis")
+
+
+def buyers_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, to_block: int) -> list[str]:
+    """Buyer addresses seen on the chain with no final funding answer yet, sorted."""
+    selects = [f"SELECT {quote(b.column)} AS address FROM {quote(b.table)} WHERE chain_id = $chain"
+               for m in MARKETPLACES for b in m.buyers]
+    sql = (f"SELECT DISTINCT address FROM ({' UNION ALL '.join(selects)}) b WHERE address NOT IN ("
+           "SELECT address FROM funding WHERE chain_id = $chain AND (status IN $final OR checked_to_block >= $to))"
+           " ORDER BY address")
+    rows = con.execute(sql, {"chain": chain_id, "final": list(FINAL), "to": to_block}).fetchall()
+    return [r[0] for r in rows]
+
+
+def write_funding(con: duckdb.DuckDBPyConnection, chain_id: int, f: Funding) -> None:
+    value_eth = f.value_wei / 1e18 if f.value_wei is not None else None
+    con.execute(
+        "INSERT OR REPLACE INTO funding VALUES (?, ?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?)",
+        [chain_id, f.address, f.status, f.funder, f.block_number, f.block_time, f.tx_hash,
+         str(f.value_wei) if f.value_wei is not None else None, value_eth, f.checked_to_block])

@@ -1,0 +1,103 @@
+"""Transactional loads: the rows of a fetched range, its blocks and its coverage commit together or not at all.
+
+That is the whole crash-safety contract: coverage is only ever extended in the transaction that stores the
+rows it covers, so a run killed at any instant resumes exactly where its last commit ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from auditor.decode.columns import table_columns
+from auditor.extract.ranges import merge
+from auditor.model import Block, BlockRange, EventSpec, Source
+from auditor.store.tables import quote
+
+_ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int64(), "UBIGINT": pa.uint64(), "BOOLEAN": pa.bool_(),
+          "TIMESTAMPTZ": pa.int64()}
+
+
+def _arrow_type(ctype: str) -> pa.DataType:
+    if ctype.endswith("[]"):
+        return pa.list_(pa.string())
+    return _ARROW.get(ctype, pa.string())
+
+
+def _cell(ctype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ctype.endswith("[]"):
+        return [None if v is None else str(v) for v in value]
+    if ctype in ("HUGEINT", "UHUGEINT", "BIGNUM"):
+        return str(value)
+    return value
+
+
+def insert_event_rows(con: duckdb.DuckDBPyConnection, spec: EventSpec, rows: list[dict[str, Any]]) -> int:
+    """Bulk insert through Arrow; rows already stored (same chain, block, log index) are left as they are."""
+    cols = [(name, ctype.split()[0]) for name, ctype in table_columns(spec)]
+    arrays = [pa.array([_cell(t, r.get(n)) for r in rows], type=_arrow_type(t)) for n, t in cols]
+    batch = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(cols))])
+    select = ", ".join(f"to_timestamp(c{i})" if t == "TIMESTAMPTZ" else f"CAST(c{i} AS {t})"
+                       for i, (_, t) in enumerate(cols))
+    con.register("__batch", batch)
+    try:
+        before = _count(con, spec.table)
+        con.execute(f"INSERT OR IGNORE INTO {quote(spec.table)} SELECT {select} FROM __batch")
+        return _count(con, spec.table) - before
+    finally:
+        con.unregister("__batch")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def insert_blocks(con: duckdb.DuckDBPyConnection, chain_id: int, blocks: Iterable[Block]) -> None:
+    rows = [(chain_id, b.number, b.hash, b.timestamp) for b in blocks]
+    if rows:
+        con.executemany("INSERT OR IGNORE INTO blocks VALUES (?, ?, ?, to_timestamp(?))", rows)
+
+
+def covered(con: duckdb.DuckDBPyConnection, chain_id: int, source: str) -> list[BlockRange]:
+    rows = con.execute("SELECT from_block, to_block FROM coverage WHERE chain_id = ? AND source = ? "
+                       "ORDER BY from_block", [chain_id, source]).fetchall()
+    return [BlockRange(a, b) for a, b in rows]
+
+
+def extend_coverage(con: duckdb.DuckDBPyConnection, chain_id: int, source: str, rng: BlockRange) -> None:
+    """Add a range to a source's coverage, stored merged so the table does not depend on how runs were cut."""
+    merged = merge([*covered(con, chain_id, source), rng])
+    con.execute("DELETE FROM coverage WHERE chain_id = ? AND source = ?", [chain_id, source])
+    con.executemany("INSERT INTO coverage VALUES (?, ?, ?, ?)",
+                    [(chain_id, source, r.start, r.end) for r in merged])
+
+
+def register_source(con: duckdb.DuckDBPyConnection, source: Source, kind: str) -> None:
+    con.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [source.chain_id, source.key, kind, source.marketplace, source.address, source.start_block,
+                 [e.signature for e in source.events]])
+
+
+def write_range(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[Source], rng: BlockRange,
+                rows: dict[str, list[dict[str, Any]]], blocks: list[Block]) -> int:
+    """Store one fetched range of a group of sources in one transaction; returns rows written."""
+    specs = {e.table: e for s in sources for e in s.events}
+    written = 0
+    con.execute("BEGIN")
+    try:
+        for table in sorted(rows):
+            written += insert_event_rows(con, specs[table], rows[table])
+        insert_blocks(con, chain_id, blocks)
+        for source in sources:
+            extend_coverage(con, chain_id, source.key, rng)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return written

@@ -1,0 +1,48 @@
+"""Numbered schema migrations (migrations/NNN_name.sql), each applied once in its own transaction,
+then one table per known marketplace event, so analyses find every table even on chains not indexed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from auditor.errors import StoreError
+from auditor.marketplaces import all_event_specs
+from auditor.store.tables import ensure_event_table
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    out = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = _NAME.match(path.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), path))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR)")
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    known = {v for v, _, _ in migrations()}
+    if done - known:
+        raise StoreError("database was written by a newer auditor version; upgrade the auditor")
+    for version, name, path in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(path.read_text())
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except duckdb.Error:
+            con.execute("ROLLBACK")
+            raise
+    con.execute("BEGIN")
+    for spec in all_event_specs():
+        ensure_event_table(con, spec)
+    con.execute("COMMIT")

@@ -1,0 +1,263 @@
+"""Orchestration of `auditor index`: plan -> fetch -> decode -> load with coverage, per chain.
+
+Contract: every fetched range commits with its coverage in one transaction (store.load.write_range), so the
+run can be killed at any instant and re-run to the same end state. Ranges are planned from coverage, so
+re-runs only fetch what is missing and never duplicate a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from auditor.chains import chain_name, default_confirmations
+from auditor.decode.abi import parse_event_signature
+from auditor.decode.logs import Dispatcher
+from auditor.errors import InputError, RpcError
+from auditor.extract.funding import Funding, first_funding
+from auditor.extract.logs import block_headers, fetch_range
+from auditor.extract.ranges import chunks, missing
+from auditor.marketplaces import select, sources_for_chain
+from auditor.model import BlockRange, Source
+from auditor.rpc.client import RpcClient, open_client
+from auditor.rpc.eth import block_number, chain_id, get_block, to_int
+from auditor.store.db import open_db
+from auditor.store.funding import buyers_to_check, write_funding
+from auditor.store.load import covered, register_source, write_range
+from auditor.store.tables import ensure_event_table
+
+DEFAULT_CHUNK_BLOCKS = 10_000
+DEFAULT_CONCURRENCY = 8
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+@dataclass(frozen=True)
+class AdhocEvent:
+    """`--contract/--event`: any event of any contract, into table evt_<event>."""
+
+    contract: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class IndexRequest:
+    rpc_urls: tuple[str, ...]
+    db_path: Path
+    from_block: int | None = None
+    to_block: int | None = None
+    marketplaces: tuple[str, ...] = ()
+    confirmations: int | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    chunk_blocks: int = DEFAULT_CHUNK_BLOCKS
+    adhoc: AdhocEvent | None = None
+    funding: bool = True
+
+
+@dataclass
+class ChainSummary:
+    chain_id: int
+    name: str
+    rpc_host: str
+    head: int = 0
+    to_block: int = 0
+    ranges: int = 0
+    splits: int = 0
+    logs: int = 0
+    rows: int = 0
+    funding_checked: int = 0
+    rpc_calls: int = 0
+    retries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, label: str, done: int, logs: int) -> None: ...
+    def finish(self, label: str) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, label: str, done: int, logs: int) -> None: ...
+    def finish(self, label: str) -> None: ...
+
+
+def validate(req: IndexRequest) -> AdhocEvent | None:
+    """Check the request before any I/O, so bad input never touches the database."""
+    if not req.rpc_urls:
+        raise InputError("give at least one --rpc URL")
+    for name, value in (("--from-block", req.from_block), ("--to-block", req.to_block),
+                        ("--confirmations", req.confirmations)):
+        if value is not None and value < 0:
+            raise InputError(f"{name} must not be negative")
+    if req.from_block is not None and req.to_block is not None and req.from_block > req.to_block:
+        raise InputError(f"--from-block {req.from_block} is after --to-block {req.to_block}")
+    if req.concurrency < 1 or req.chunk_blocks < 1:
+        raise InputError("--concurrency and --chunk-blocks must be at least 1")
+    select(list(req.marketplaces))
+    if req.adhoc:
+        if not _ADDRESS.match(req.adhoc.contract):
+            raise InputError(f"--contract {req.adhoc.contract!r} is not a 0x-prefixed 20-byte hex address")
+        parse_event_signature(req.adhoc.signature)
+        if req.marketplaces:
+            raise InputError("--contract/--event and --marketplace cannot be combined")
+    return req.adhoc
+
+
+def adhoc_source(chain: int, adhoc: AdhocEvent) -> Source:
+    spec = parse_event_signature(adhoc.signature)
+    address = adhoc.contract.lower()
+    return Source(key=f"evt/{address}#{spec.topic0.hex()[:8]}", chain_id=chain, address=address, events=(spec,))
+
+
+async def run_index(req: IndexRequest, progress: Progress | None = None) -> list[ChainSummary]:
+    """Index every chain behind the request's RPC URLs; returns a summary per chain."""
+    validate(req)
+    progress = progress or NoProgress()
+    summaries = []
+    for url in req.rpc_urls:
+        async with open_client(url, connections=max(4, req.concurrency)) as client:
+            summaries.append(await _index_chain(req, client, progress))
+    return summaries
+
+
+async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress) -> ChainSummary:
+    chain = await chain_id(client)
+    head = await block_number(client)
+    summary = ChainSummary(chain, chain_name(chain), client.where, head=head)
+    if req.adhoc:
+        sources = [adhoc_source(chain, req.adhoc)]
+    else:
+        sources = sources_for_chain(chain, select(list(req.marketplaces)))
+        if not sources:
+            raise InputError(f"{client.where} serves {chain_name(chain)} (chain id {chain}), where no "
+                             "supported marketplace is deployed (see `auditor marketplaces`)")
+    earliest = await _earliest_block(client)
+    confirmations = req.confirmations if req.confirmations is not None else default_confirmations(chain)
+    to = head - confirmations if req.to_block is None else req.to_block
+    if req.to_block is not None and req.to_block > head:
+        raise InputError(f"--to-block {req.to_block} is beyond the head of {chain_name(chain)} ({head})")
+    summary.to_block = to
+    head_time = to_int((await get_block(client, head))["timestamp"], "block timestamp")
+    safe_time = to_int((await get_block(client, to))["timestamp"], "block timestamp") if to >= earliest else None
+    with open_db(req.db_path) as con:
+        _register(con, chain, client.where, (head, head_time, to, safe_time), sources, adhoc=req.adhoc is not None)
+        plan = _plan(con, chain, sources, req, earliest, to)
+        await _fetch_all(con, client, chain, plan, req, summary, progress)
+        if req.funding and not req.adhoc:
+            await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
+    summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
+    return summary
+
+
+async def _earliest_block(client: RpcClient) -> int:
+    """The first block the node has: 0 on full chains, later on devnets started at a given number."""
+    try:
+        return to_int((await get_block(client, "earliest"))["number"], "block number")
+    except RpcError:
+        return 0
+
+
+def _register(con: duckdb.DuckDBPyConnection, chain: int, host: str, heads: tuple[int, int, int, int | None],
+              sources: list[Source], adhoc: bool) -> None:
+    """Record the chain (head and safe block of this run) and its sources."""
+    head, head_time, safe, safe_time = heads
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?))",
+                    [chain, chain_name(chain), host, head, head_time, safe, safe_time])
+        for source in sources:
+            if adhoc:
+                ensure_event_table(con, source.events[0])
+            register_source(con, source, "adhoc" if adhoc else "marketplace")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req: IndexRequest,
+          earliest: int, to: int) -> list[tuple[list[Source], BlockRange]]:
+    """Missing ranges per group of sources that miss the same ranges (fetched with one query each)."""
+    groups: dict[tuple[BlockRange, ...], list[Source]] = defaultdict(list)
+    for source in sources:
+        start = max(earliest, source.start_block if req.from_block is None else req.from_block)
+        if start > to:
+            continue
+        gaps = tuple(missing(covered(con, chain, source.key), BlockRange(start, to)))
+        if gaps:
+            groups[gaps].append(source)
+    return [(group, rng) for gaps, group in groups.items() for rng in chunks(gaps, req.chunk_blocks)]
+
+
+async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int,
+                     plan: list[tuple[list[Source], BlockRange]], req: IndexRequest, summary: ChainSummary,
+                     progress: Progress) -> None:
+    label = f"{summary.name} logs"
+    progress.start(label, sum(rng.size for _, rng in plan))
+
+    async def fetch(group: list[Source], rng: BlockRange) -> tuple[list[Source], BlockRange, object, int]:
+        logs, splits = await fetch_range(client, group, rng)
+        blocks = await block_headers(client, logs)
+        return group, rng, (logs, blocks), splits
+
+    pending: set[asyncio.Task[tuple[list[Source], BlockRange, object, int]]] = set()
+    queue = iter(plan)
+    try:
+        while True:
+            while len(pending) < req.concurrency:
+                item = next(queue, None)
+                if item is None:
+                    break
+                pending.add(asyncio.ensure_future(fetch(*item)))
+            if not pending:
+                break
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                group, rng, payload, splits = task.result()
+                logs, blocks = payload  # type: ignore[misc]
+                dispatcher = Dispatcher((s.address, e) for s in group for e in s.events)
+                rows = dispatcher.decode(chain, logs)
+                block_times = {b.number: b.timestamp for b in blocks}
+                for table_rows in rows.values():
+                    for row in table_rows:
+                        if row["block_time"] is None:
+                            row["block_time"] = block_times.get(row["block_number"])
+                summary.rows += write_range(con, chain, group, rng, rows, blocks)
+                summary.ranges += 1
+                summary.splits += splits
+                summary.logs += len(logs)
+                progress.advance(label, rng.size, len(logs))
+    finally:
+        for task in pending:
+            task.cancel()
+        progress.finish(label)
+
+
+async def _discover_funding(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int, earliest: int,
+                            to: int, concurrency: int, summary: ChainSummary, progress: Progress) -> None:
+    addresses = buyers_to_check(con, chain, to)
+    label = f"{summary.name} funding"
+    progress.start(label, len(addresses))
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one(address: str) -> Funding:
+        async with sem:
+            return await first_funding(client, address, earliest, to)
+
+    tasks: list[Awaitable[Funding]] = [one(a) for a in addresses]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            result = await next_done
+            write_funding(con, chain, result)
+            summary.funding_checked += 1
+            progress.advance(label, 1, 0)
+    finally:
+        progress.finish(label)

@@ -1,0 +1,15 @@
+-- name: entity_weekly
+-- purpose: per entity, ISO week (Monday, UTC, of the rental's block time) and marketplace: rentals, USD paid
+--          and H100-equivalent hours.
+-- parameters: none
+CREATE OR REPLACE TABLE entity_weekly AS
+SELECT c.cluster_id,
+       CAST(date_trunc('week', r.block_time) AS DATE) AS week_start,
+       r.marketplace,
+       count(*) AS rentals,
+       sum(r.payment_usd) AS payment_usd,
+       sum(r.h100e_hours) AS h100e_hours
+FROM rentals r
+JOIN address_clusters c ON c.address = r.buyer
+GROUP BY ALL
+ORDER BY week_start, cluster_id, marketplace;
