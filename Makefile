@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine (Python >= 3.11, Node.js and npm):
+#   make demo   - local devnet with a simulated economy, indexed, analysed and reported
+#   make test   - the test suite (what CI runs)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test setup lint bench clean
+
+demo: setup
+	$(BIN)/auditor demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check auditor tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules auditor-demo
