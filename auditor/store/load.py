@@ -46,16 +46,10 @@ def insert_event_rows(con: duckdb.DuckDBPyConnection, spec: EventSpec, rows: lis
                        for i, (_, t) in enumerate(cols))
     con.register("__batch", batch)
     try:
-        before = _count(con, spec.table)
-        con.execute(f"INSERT OR IGNORE INTO {quote(spec.table)} SELECT {select} FROM __batch")
-        return _count(con, spec.table) - before
+        result = con.execute(f"INSERT OR IGNORE INTO {quote(spec.table)} SELECT {select} FROM __batch").fetchone()
+        return int(result[0]) if result else 0
     finally:
         con.unregister("__batch")
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()
-    return int(row[0]) if row else 0
 
 
 def insert_blocks(con: duckdb.DuckDBPyConnection, chain_id: int, blocks: Iterable[Block]) -> None:
