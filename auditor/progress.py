@@ -15,7 +15,7 @@ PLAIN_INTERVAL_S = 10.0
 class TerminalProgress:
     """One bar per stage and chain, with logs/s and ETA."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._bars = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                               TextColumn("{task.fields[logs]} logs, {task.fields[rate]}/s"), TimeRemainingColumn(),
                               console=Console(file=stream), transient=False)
@@ -40,7 +40,6 @@ class TerminalProgress:
         if all(self._bars.tasks[i].finished or i == self._tasks[label] for i in self._tasks.values()):
             self._bars.refresh()
 
-
     def close(self) -> None:
         if self._tasks:
             self._bars.stop()
@@ -49,7 +48,7 @@ class TerminalProgress:
 class PlainProgress:
     """A line per stage every PLAIN_INTERVAL_S seconds and at the end, for logs that are read later."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._state: dict[str, list[float]] = {}
 
@@ -79,5 +78,7 @@ class PlainProgress:
         pass
 
 
-def make_progress(stream: TextIO = sys.stderr) -> TerminalProgress | PlainProgress:
+def make_progress(stream: TextIO | None = None) -> TerminalProgress | PlainProgress:
+    """Bars on a terminal, lines elsewhere; stderr unless told otherwise (resolved now, not at import)."""
+    stream = stream or sys.stderr
     return TerminalProgress(stream) if stream.isatty() else PlainProgress(stream)

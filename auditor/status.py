@@ -48,7 +48,7 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
         FROM sources s
         LEFT JOIN coverage c ON c.chain_id = s.chain_id AND c.source = s.source
         LEFT JOIN chains ch ON ch.chain_id = s.chain_id
-        GROUP BY ALL ORDER BY s.chain_id, s.source""").fetchall()
+        GROUP BY s.chain_id, s.source, s.kind, ch.head_block ORDER BY s.chain_id, s.source""").fetchall()
     funding = con.execute("SELECT chain_id, status, count(*) FROM funding GROUP BY ALL ORDER BY ALL").fetchall()
     counts = []
     for (table,) in con.execute(

@@ -1,0 +1,166 @@
+"""The command line as a user meets it: help everywhere, one-line errors, nothing printed that holds a key."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import app, main
+from auditor.store.db import open_db
+
+COMMANDS = ["index", "analyze", "report", "sql", "marketplaces", "status", "demo"]
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def assert_one_line_error(err: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err
+
+
+def test_every_command_has_help_and_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    registered = {c.name or c.callback.__name__ for c in app.registered_commands}  # type: ignore[union-attr]
+    assert registered == set(COMMANDS)
+    readme = README.read_text()
+    for name in COMMANDS:
+        code, out, _ = run(capsys, name, "--help")
+        assert code == 0 and "Usage: auditor " + name in out
+        assert re.search(rf"auditor {name}\b", readme), f"README does not show `auditor {name}`"
+        helptext = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name][0]  # type: ignore[union-attr]
+        assert helptext.callback is not None and helptext.callback.__doc__
+
+
+def test_unknown_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "index", "--bogus")
+    assert code == 2
+    assert_one_line_error(err)
+    assert "--bogus" in err
+
+
+def test_non_numeric_block(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "index", "--rpc", "http://127.0.0.1:1", "--db", str(tmp_path / "a.duckdb"),
+                       "--from-block", "ten")
+    assert code == 2
+    assert_one_line_error(err)
+
+
+@pytest.mark.parametrize("args", [
+    ["--from-block", "10", "--to-block", "5"],
+    ["--from-block", "-1"],
+    ["--marketplace", "nosuchmarket"],
+    ["--contract", "0x1234", "--event", "Transfer(address indexed from, address indexed to, uint256 value)"],
+    ["--contract", "0x" + "11" * 20, "--event", "Transfer(address from"],
+    ["--contract", "0x" + "11" * 20],
+])
+def test_bad_index_input_touches_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "a.duckdb"
+    code, _, err = run(capsys, "index", "--rpc", "https://rpc.example.org/v2/SECRETKEY", "--db", str(db), *args)
+    assert code == 1
+    assert_one_line_error(err)
+    assert "SECRETKEY" not in err
+    assert not db.exists()
+
+
+def test_dead_rpc_is_one_redacted_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    code, out, err = run(capsys, "index", "--rpc", "http://127.0.0.1:1/v2/SECRETKEY?apikey=SECRET2", "--db", str(db))
+    assert code == 1, err
+    assert_one_line_error(err)
+    assert "http://127.0.0.1:1/…" in err and "SECRET" not in err + out
+    assert not db.exists()
+
+
+class _HtmlHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = b"<html><body>Welcome to nginx!</body></html>"
+        self.send_response(200)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def html_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/rpc/SECRETKEY"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_server_that_is_not_json_rpc(capsys: pytest.CaptureFixture[str], tmp_path: Path, html_server: str) -> None:
+    code, _, err = run(capsys, "index", "--rpc", html_server, "--db", str(tmp_path / "a.duckdb"))
+    assert code == 1
+    assert_one_line_error(err)
+    assert "not JSON-RPC" in err and "SECRETKEY" not in err
+
+
+def test_sql_is_read_only(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    with open_db(db) as con:
+        con.execute("INSERT INTO meta VALUES ('k', 'v')")
+    for statement in ["DELETE FROM meta", "DROP TABLE meta", "CREATE TABLE x (a INT)"]:
+        code, _, err = run(capsys, "sql", statement, "--db", str(db))
+        assert code == 1
+        assert_one_line_error(err)
+    code, out, _ = run(capsys, "sql", "SELECT key, value FROM meta", "--db", str(db), "--format", "csv")
+    assert code == 0 and out == "key,value\nk,v\n"
+    code, out, _ = run(capsys, "sql", "SELECT 1 AS one", "--db", str(db), "--format", "json")
+    assert code == 0 and '"one": 1' in out
+    code, _, err = run(capsys, "sql", "SELEC nonsense", "--db", str(db))
+    assert code == 1
+    assert_one_line_error(err)
+
+
+def test_sql_and_status_on_missing_or_foreign_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "status", "--db", str(tmp_path / "absent.duckdb"))
+    assert code == 1
+    assert_one_line_error(err)
+    assert not (tmp_path / "absent.duckdb").exists()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database " * 300)
+    code, _, err = run(capsys, "sql", "SELECT 1", "--db", str(text))
+    assert code == 1
+    assert_one_line_error(err)
+
+
+def test_marketplaces_lists_supported_and_non_evm(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "marketplaces")
+    assert code == 0
+    for name in ["livepeer", "iexec", "spheron", "morpheus", "io.net", "Nosana", "Akash"]:
+        assert name in out
+    assert "0xa8bb618b1520e284046f3dfc448851a1ff26e41b" in out
+
+
+def test_status_of_a_fresh_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    with open_db(db):
+        pass
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    assert code == 0 and "Chains" in out and "Row counts" in out
+
+
+def test_debug_shows_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--debug", "status", "--db", str(tmp_path / "absent.duckdb"))
+    assert code == 1
+    assert "Traceback" in err and err.strip().splitlines()[-1].startswith("error: ")
