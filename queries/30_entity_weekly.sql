@@ -7,8 +7,9 @@ SELECT c.cluster_id,
        CAST(date_trunc('week', r.block_time) AS DATE) AS week_start,
        r.marketplace,
        count(*) AS rentals,
-       sum(r.payment_usd) AS payment_usd,
-       sum(r.h100e_hours) AS h100e_hours
+       -- summed in a fixed order: floating-point sums must not depend on how the rows were loaded
+       sum(r.payment_usd ORDER BY r.chain_id, r.block_number, r.log_index) AS payment_usd,
+       sum(r.h100e_hours ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours
 FROM rentals r
 JOIN address_clusters c ON c.address = r.buyer
 GROUP BY ALL

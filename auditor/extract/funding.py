@@ -22,7 +22,7 @@ _NO_STATE = ("missing trie node", "header not found", "historical state", "state
 class Funding:
     address: str
     status: str  # funded | unfunded | internal (via a contract call) | genesis | no_archive
-    checked_to_block: int
+    checked_to_block: int  # final answers: the block the answer was found at, so it does not depend on the run
     funder: str | None = None
     block_number: int | None = None
     block_time: int | None = None
@@ -42,7 +42,7 @@ async def first_funding(client: RpcClient, address: str, low: int, high: int) ->
         if not await _active(client, address, high):
             return Funding(address, "unfunded", high)
         if await _active(client, address, low):
-            return Funding(address, "genesis", high)  # held a balance from the first block: no funder to find
+            return Funding(address, "genesis", low)  # held a balance from the first block: no funder to find
         lo, hi = low, high  # inactive at lo, active at hi
         while hi - lo > 1:
             mid = (lo + hi) // 2
@@ -57,11 +57,11 @@ async def first_funding(client: RpcClient, address: str, low: int, high: int) ->
     block = await get_block(client, hi, full=True)
     for tx in block.get("transactions", []):
         if isinstance(tx, dict) and _pays(tx, address):
-            return Funding(address, "funded", high, funder=str(tx["from"]).lower(), block_number=hi,
+            return Funding(address, "funded", hi, funder=str(tx["from"]).lower(), block_number=hi,
                            block_time=to_int(block["timestamp"], "block timestamp"),
                            tx_hash=str(tx["hash"]).lower(), value_wei=to_int(tx["value"], "value"))
     # Funded by a contract's internal call (a disperse or an exchange contract): no plain transfer to show.
-    return Funding(address, "internal", high, block_number=hi,
+    return Funding(address, "internal", hi, block_number=hi,
                    block_time=to_int(block["timestamp"], "block timestamp"))
 
 

@@ -1,0 +1,61 @@
+"""Local anvil chains with a simulated GPU-rental economy, for `auditor demo` and the test suite.
+
+Emitter contracts sit at the marketplaces' real mainnet addresses, so the logs are byte-for-byte what the real
+contracts emit; ground_truth.json says what the analysis should find.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from auditor.devnet.anvil import Anvil, find_anvil
+from auditor.devnet.economy import Economy, plan_economy
+from auditor.devnet.simulate import play
+from auditor.devnet.truth import GroundTruth, load_truth, truth_document, write_truth
+
+__all__ = ["Devnet", "Economy", "GroundTruth", "find_anvil", "load_truth", "plan_economy", "start_devnet"]
+
+TRUTH_FILE = "ground_truth.json"
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Devnet:
+    urls: dict[int, str]          # chain_id -> http://127.0.0.1:PORT
+    truth_path: Path
+    truth: GroundTruth
+
+
+def _run(coro: Coroutine[object, object, _T]) -> _T:
+    """Runs a coroutine to completion, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+@contextmanager
+def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
+    """Starts one anvil per chain, plays the economy for `seed`, writes workdir/ground_truth.json (anvil logs
+    go beside it) and yields the running devnet; the nodes are stopped on exit, also on errors."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    economy = plan_economy(seed)
+    binary = find_anvil()
+    with ExitStack() as stack:
+        urls = {}
+        for chain in economy.chains:
+            node = Anvil(chain.chain_id, chain.genesis_block, chain.genesis_time,
+                         log_path=workdir / f"anvil-{chain.chain_id}.log", binary=binary)
+            urls[chain.chain_id] = stack.enter_context(node).url
+        landed = _run(play(economy, urls))
+        truth_path = workdir / TRUTH_FILE
+        write_truth(truth_path, truth_document(economy, landed))
+        yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path))

@@ -1,0 +1,267 @@
+"""The rentals of the simulated economy and the txs each marketplace uses to record them.
+
+Rentals are first drawn as intents (when, who, with whom), then written in time order so ids and nonces grow
+with time as on the real chains. Each writer sends the same event sequence the real contracts emit.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from eth_utils.crypto import keccak
+
+from auditor.devnet.actors import Party, Providers, Workerpool
+from auditor.devnet.plan import (
+    ARBITRUM,
+    BASE,
+    DAY,
+    END_TIME,
+    GENESIS_TIME,
+    HOUR,
+    USDC_BASE,
+    WEEK,
+    Emit,
+    Ledger,
+    Rental,
+    contract_address,
+    word,
+)
+
+TICKET_BROKER = "livepeer/TicketBroker"
+SERVICE_REGISTRY = "livepeer/ServiceRegistry"
+POCO = "iexec/PocoDiamond"
+ORDER_REQUEST = "spheron/OrderRequest"
+COMPUTE_LEASE = "spheron/ComputeLease"
+MORPHEUS = "morpheus/Diamond"
+
+FIRST_RENTAL = GENESIS_TIME + 2 * DAY   # leaves room before it for funding
+SPHERON_BLOCK_SECONDS = 2
+OPEN_LEASES = 3
+MIN_RENTALS_PER_WALLET = 2
+_SPHERON_NAMES = ("train", "infer", "vllm", "comfy", "jupyter", "finetune")
+# USD per GPU-hour; Spheron's acceptedPrice is written in USDC micro-units per hour (units unconfirmed upstream).
+_GPU_HOURLY = {"h100": 2.0, "a100-80g": 1.2, "rtx4090": 0.35, "l40s": 0.8, "rtx6000-ada": 0.7, "a10": 0.3}
+_LEASE_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 24, 48, 72, 168)
+# The registry names Livepeer's AI registry by its role; its events are those of ServiceRegistry.json.
+_REGISTRY_NAMES = {SERVICE_REGISTRY: "AIServiceRegistry"}
+CPU_ONLY_SPEC = "{s:[{n:web,r:{c:{u:4},m:{u:8Gi},s:[{u:50Gi}]},c:2}]}"
+GARBAGE_SPECS = ("{s:[{n:train,r:{c:{u:16},m:{u:", "not a spec ¯\\_(ツ)_/¯")
+
+
+@dataclass(frozen=True)
+class Intent:
+    time: int
+    seq: int
+    market: str
+    buyer: str
+    provider: str
+    gpus: tuple[str, ...]
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def _time_in_week(rng: random.Random, week: int) -> int:
+    start = max(FIRST_RENTAL, GENESIS_TIME + week * WEEK)
+    end = min(END_TIME - 2 * HOUR, GENESIS_TIME + (week + 1) * WEEK - 1)
+    return rng.randint(start, end)
+
+
+def plan_intents(rng: random.Random, parties: tuple[Party, ...]) -> list[Intent]:
+    """Every rental's time, buyer wallet and provider, in time order. Every wallet rents at least twice, so
+    an entity really has all its wallets."""
+    out: list[Intent] = []
+    for party in parties:
+        for week in range(party.start_week, party.end_week + 1):
+            factor = party.growth ** (week - party.start_week)
+            for market, rate in party.rates:
+                wallets = [w.address for w in party.wallets if market in w.markets]
+                for _ in range(_poisson(rng, rate * factor)):
+                    out.append(_intent(rng, party, market, rng.choice(wallets), week, len(out)))
+        counts = Counter(i.buyer for i in out)
+        for wallet in party.wallets:
+            for _ in range(MIN_RENTALS_PER_WALLET - counts[wallet.address]):
+                week = rng.randint(party.start_week, party.end_week)
+                out.append(_intent(rng, party, wallet.markets[0], wallet.address, week, len(out)))
+    return sorted(out, key=lambda i: (i.time, i.seq))
+
+
+def _intent(rng: random.Random, party: Party, market: str, buyer: str, week: int, seq: int) -> Intent:
+    return Intent(time=_time_in_week(rng, week), seq=seq, market=market, buyer=buyer,
+                  provider=rng.choice(party.providers_for(market)), gpus=party.gpus)
+
+
+def spheron_spec(name: str, model: str, per_replica: int, replicas: int) -> str:
+    """Spheron's compressed deployment spec for one service with `per_replica` GPUs of `model`."""
+    cpu, mem = 4 * per_replica, 32 * per_replica
+    disk = "1Ti" if per_replica >= 4 else "500Gi"
+    gpu = f"g:{{u:{per_replica},a:{{vendor:{{nvidia:[{{model:{model}}}]}}}}}}"
+    return f"{{s:[{{n:{name},r:{{c:{{u:{cpu}}},m:{{u:{mem}Gi}},s:[{{u:{disk}}}],{gpu}}},c:{replicas}}}]}}"
+
+
+def task_id(deal_id: bytes, index: int) -> bytes:
+    """iExec's keccak256(abi.encodePacked(dealid, uint256(index)))."""
+    return keccak(deal_id + index.to_bytes(32, "big"))
+
+
+class MarketWriter:
+    """Writes intents into the ledger as the txs of their marketplace."""
+
+    def __init__(self, ledger: Ledger, providers: Providers) -> None:
+        self.ledger = ledger
+        self.rng = ledger.rng
+        self.pools: dict[str, Workerpool] = {w.address: w for w in providers.iexec}
+        self.orchestrators = providers.livepeer
+        self.ticket_nonces: dict[str, int] = {}
+        self.ticket_times: dict[str, list[int]] = {}
+        self.deals = 0
+        self.orders = 4000
+        self.sessions = 0
+
+    def _at(self, contract: str) -> str:
+        marketplace = contract.split("/")[0]
+        name = _REGISTRY_NAMES.get(contract, contract.split("/")[1])
+        chain = ARBITRUM if marketplace in ("livepeer", "iexec") else BASE
+        return contract_address(marketplace, name, chain)
+
+    def write(self, intents: list[Intent]) -> None:
+        spheron = [i.seq for i in intents if i.market == "spheron"]
+        odd = self.rng.sample(spheron[:-OPEN_LEASES], k=4)
+        specs = dict(zip(odd, (CPU_ONLY_SPEC, CPU_ONLY_SPEC, *GARBAGE_SPECS), strict=True))
+        still_open = set(spheron[-OPEN_LEASES:])
+        for intent in intents:
+            if intent.market == "livepeer":
+                self.livepeer_ticket(intent)
+            elif intent.market == "iexec":
+                self.iexec_deal(intent)
+            elif intent.market == "spheron":
+                self.spheron_lease(intent, specs.get(intent.seq), intent.seq in still_open)
+            else:
+                self.morpheus_session(intent)
+        self.livepeer_deposits()
+        self.livepeer_service_uris()
+
+    def livepeer_ticket(self, it: Intent) -> None:
+        rng = self.rng
+        face = rng.randint(1, 60) * 10**15
+        nonce = self.ticket_nonces.get(it.buyer, rng.randint(1, 10**6)) + rng.randint(1, 40)
+        self.ticket_nonces[it.buyer] = nonce
+        self.ticket_times.setdefault(it.buyer, []).append(it.time)
+        win_prob = (2**256 - 1) // rng.choice((100, 250, 1000))
+        creation_round = 4200 + (it.time - GENESIS_TIME) // DAY
+        aux = creation_round.to_bytes(32, "big") + word(self.ledger.seed, f"livepeer/round/{creation_round}")
+        args = (it.buyer, it.provider, face, win_prob, nonce, rng.getrandbits(256), aux)
+        key = self.ledger.send(ARBITRUM, it.time, it.provider, self._at(TICKET_BROKER),
+                               Emit(TICKET_BROKER, "WinningTicketRedeemed", args))
+        self.ledger.rent(Rental("livepeer", ARBITRUM, key, 0, it.buyer, it.provider,
+                                payment_token="ETH", payment_raw=face))
+
+    def livepeer_deposits(self) -> None:
+        """Each gateway deposits before its first ticket and again when its last deposit is three weeks old."""
+        for gateway, times in self.ticket_times.items():
+            last: int | None = None
+            for t in times:
+                if last is None or t - last > 3 * WEEK:
+                    last = t - self.rng.randint(600, 6 * HOUR)
+                    amount = self.rng.randint(500, 5000) * 10**15
+                    self.ledger.send(ARBITRUM, last, gateway, self._at(TICKET_BROKER),
+                                     Emit(TICKET_BROKER, "DepositFunded", (gateway, amount)))
+
+    def livepeer_service_uris(self) -> None:
+        for i, orch in enumerate(self.orchestrators, start=1):
+            t = GENESIS_TIME + self.rng.randint(6 * HOUR, 40 * HOUR)
+            self.ledger.send(ARBITRUM, t, orch, self._at(SERVICE_REGISTRY),
+                             Emit(SERVICE_REGISTRY, "ServiceURIUpdate", (orch, f"https://orch{i}.lp.example:8935")))
+        for i, orch in enumerate(self.orchestrators[:3], start=1):
+            t = self.rng.randint(GENESIS_TIME + 5 * WEEK, END_TIME - DAY)
+            self.ledger.send(ARBITRUM, t, orch, self._at(SERVICE_REGISTRY),
+                             Emit(SERVICE_REGISTRY, "ServiceURIUpdate", (orch, f"https://ai{i}.gpu.example:8936")))
+
+    def iexec_deal(self, it: Intent) -> None:
+        """One match tx (Lock, Lock, SchedulerNotice, OrdersMatched), then an init and a finalize per task."""
+        rng, seed = self.rng, self.ledger.seed
+        self.deals += 1
+        pool = self.pools[it.provider]
+        deal = word(seed, f"iexec/deal/{self.deals}")
+        volume = rng.choice((1, 1, 2, 2, 3, 4))
+        price = rng.randint(1, 50) * 10**8   # nRLC per task
+        paid = price * volume
+        hashes = tuple(word(seed, f"iexec/deal/{self.deals}/{kind}") for kind in ("app", "dataset", "wp", "request"))
+        emits = (Emit(POCO, "Lock", (it.buyer, paid)),
+                 Emit(POCO, "Lock", (pool.owner, paid * 3 // 10)),
+                 Emit(POCO, "SchedulerNotice", (pool.address, deal)),
+                 Emit(POCO, "OrdersMatched", (deal, *hashes, volume)))
+        poco = self._at(POCO)
+        key = self.ledger.send(ARBITRUM, it.time, pool.scheduler, poco, *emits)
+        starts, ends = [], []
+        for index in range(volume):
+            task = task_id(deal, index)
+            start = it.time + rng.randint(60, 20 * 60) + index * rng.randint(0, 300)
+            end = start + rng.randint(10 * 60, 8 * HOUR)
+            if start <= END_TIME:
+                starts.append(start)
+                self.ledger.send(ARBITRUM, start, pool.scheduler, poco,
+                                 Emit(POCO, "TaskInitialize", (task, pool.address)))
+            if end <= END_TIME:
+                ends.append(end)
+                result = f'{{"storage":"ipfs","location":"/ipfs/{task.hex()[:46]}"}}'.encode()
+                self.ledger.send(ARBITRUM, end, pool.scheduler, poco, Emit(POCO, "TaskFinalize", (task, result)))
+        self.ledger.rent(Rental("iexec", ARBITRUM, key, 3, it.buyer, pool.address,
+                                start_time=min(starts, default=None),
+                                end_time=max(ends) if len(ends) == volume else None,
+                                payment_token="RLC", payment_raw=paid))
+
+    def spheron_lease(self, it: Intent, odd_spec: str | None, keep_open: bool) -> None:
+        """An order by the buyer, a lease by the provider minutes later, a close by the buyer when done."""
+        rng = self.rng
+        self.orders += 1
+        order = self.orders
+        model = rng.choice(it.gpus)
+        per_replica = rng.choices((1, 2, 4, 8), weights=(4, 3, 2, 2))[0]
+        replicas = rng.choice((1, 1, 1, 1, 2, 3))
+        hours = rng.choice(_LEASE_HOURS)
+        spec = odd_spec or spheron_spec(rng.choice(_SPHERON_NAMES), model, per_replica, replicas)
+        gpu_model: str | None = None if odd_spec else model
+        gpu_count: int | None = None if odd_spec else per_replica * replicas
+        hourly = _GPU_HOURLY[model] * per_replica * replicas if gpu_count else 0.1
+        accepted = round(hourly * 10**6 * rng.uniform(0.85, 1.1))
+        order_args = (order, it.buyer, accepted * 12 // 10, hours * HOUR // SPHERON_BLOCK_SECONDS, USDC_BASE,
+                      spec, 1, 0)
+        self.ledger.send(BASE, it.time, it.buyer, self._at(ORDER_REQUEST),
+                         Emit(ORDER_REQUEST, "OrderCreated", order_args))
+        start = it.time + rng.randint(30, 15 * 60)
+
+        def lease_created(block: int) -> tuple[Emit, ...]:
+            args = (order, 0, order, accepted, it.provider, it.buyer, block, start, 0, 1)
+            return (Emit(COMPUTE_LEASE, "LeaseCreated", args),)
+
+        lease = self._at(COMPUTE_LEASE)
+        key = self.ledger.send(BASE, start, it.provider, lease, at_block=lease_created)
+        end = start + hours * HOUR + rng.randint(0, HOUR - 1)
+        closed = not keep_open and end <= END_TIME
+        if closed:
+            self.ledger.send(BASE, end, it.buyer, lease,
+                             Emit(COMPUTE_LEASE, "LeaseClosed", (order, it.provider, it.buyer, end, 2)))
+        self.ledger.rent(Rental("spheron", BASE, key, 0, it.buyer, it.provider, gpu_model_raw=gpu_model,
+                                gpu_count=gpu_count, start_time=start, end_time=end if closed else None,
+                                payment_token="USDC", payment_raw=accepted))
+
+    def morpheus_session(self, it: Intent) -> None:
+        self.sessions += 1
+        session = word(self.ledger.seed, f"morpheus/session/{self.sessions}")
+        diamond = self._at(MORPHEUS)
+        args = (it.buyer, session, it.provider)
+        key = self.ledger.send(BASE, it.time, it.buyer, diamond, Emit(MORPHEUS, "SessionOpened", args))
+        end = it.time + self.rng.randint(5 * 60, 12 * HOUR)
+        if end <= END_TIME:
+            self.ledger.send(BASE, end, it.buyer, diamond, Emit(MORPHEUS, "SessionClosed", args))
+        self.ledger.rent(Rental("morpheus", BASE, key, 0, it.buyer, it.provider, start_time=it.time,
+                                end_time=end if end <= END_TIME else None))

@@ -1,0 +1,44 @@
+"""Shared fixtures: one real anvil devnet with the simulated economy per test session, indexed once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.analyze import run_analysis
+from auditor.devnet import Devnet, start_devnet
+from auditor.store.db import open_db
+from auditor.sync import IndexRequest, run_index
+
+
+@pytest.fixture(scope="session")
+def devnet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devnet]:
+    with start_devnet(tmp_path_factory.mktemp("devnet")) as net:
+        yield net
+
+
+@pytest.fixture(scope="session")
+def truth(devnet: Devnet) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(devnet.truth_path.read_text())
+    return data
+
+
+def index_devnet(devnet: Devnet, db: Path, **kwargs: Any) -> None:
+    req = IndexRequest(rpc_urls=tuple(devnet.urls[c] for c in sorted(devnet.urls)), db_path=db, confirmations=0,
+                       **kwargs)
+    asyncio.run(run_index(req))
+
+
+@pytest.fixture(scope="session")
+def analysed_db(devnet: Devnet, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The devnet indexed in one uninterrupted run, then analysed."""
+    db = tmp_path_factory.mktemp("db") / "audit.duckdb"
+    index_devnet(devnet, db)
+    with open_db(db) as con:
+        run_analysis(con)
+    return db
