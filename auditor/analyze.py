@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from duckdb.func import FunctionNullHandling
 
 from auditor.errors import InputError, StoreError
 from auditor.marketplaces.spheron_specs import parse_gpu
@@ -59,9 +60,8 @@ def _spheron_gpu(specs: str | None) -> dict[str, object] | None:
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Scalar functions the analyses use that SQL cannot express well."""
-    con.create_function("spheron_gpu", _spheron_gpu, [duckdb.sqltype("VARCHAR")],  # type: ignore[attr-defined]
-                        duckdb.sqltype("STRUCT(model VARCHAR, count INTEGER)"),  # type: ignore[attr-defined]
-                        null_handling="special", side_effects=False)
+    con.create_function("spheron_gpu", _spheron_gpu, ["VARCHAR"], "STRUCT(model VARCHAR, count INTEGER)",
+                        null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> dict[str, str]:

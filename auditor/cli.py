@@ -17,9 +17,9 @@ from typing import Annotated
 
 import orjson
 import typer
-from typer.exceptions import Abort, Exit, TyperException
 from rich.console import Console
 from rich.table import Table as RichTable
+from typer.exceptions import Abort, Exit, TyperException
 
 from auditor.errors import AuditorError, InputError
 from auditor.status import Table
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         code = 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns the unexpected into one line
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for the traceback)",

@@ -25,7 +25,7 @@ from auditor.extract.funding import Funding, first_funding
 from auditor.extract.logs import block_headers, fetch_range
 from auditor.extract.ranges import chunks, missing
 from auditor.marketplaces import select, sources_for_chain
-from auditor.model import BlockRange, Source
+from auditor.model import Block, BlockRange, RawLog, Source
 from auditor.rpc.client import RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, to_int
 from auditor.store.db import open_db
@@ -75,6 +75,17 @@ class ChainSummary:
     rpc_calls: int = 0
     retries: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """One planned range, fetched: its logs and their blocks, not yet stored."""
+
+    group: list[Source]
+    rng: BlockRange
+    logs: list[RawLog]
+    blocks: list[Block]
+    splits: int
 
 
 class Progress(Protocol):
@@ -203,12 +214,11 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: i
     label = f"{summary.name} logs"
     progress.start(label, sum(rng.size for _, rng in plan))
 
-    async def fetch(group: list[Source], rng: BlockRange) -> tuple[list[Source], BlockRange, object, int]:
+    async def fetch(group: list[Source], rng: BlockRange) -> _Fetched:
         logs, splits = await fetch_range(client, group, rng)
-        blocks = await block_headers(client, logs)
-        return group, rng, (logs, blocks), splits
+        return _Fetched(group, rng, logs, await block_headers(client, logs), splits)
 
-    pending: set[asyncio.Task[tuple[list[Source], BlockRange, object, int]]] = set()
+    pending: set[asyncio.Task[_Fetched]] = set()
     queue = iter(plan)
     try:
         while True:
@@ -221,20 +231,19 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: i
                 break
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                group, rng, payload, splits = task.result()
-                logs, blocks = payload  # type: ignore[misc]
-                dispatcher = Dispatcher((s.address, e) for s in group for e in s.events)
-                rows = dispatcher.decode(chain, logs)
-                block_times = {b.number: b.timestamp for b in blocks}
+                got = task.result()
+                dispatcher = Dispatcher((s.address, e) for s in got.group for e in s.events)
+                rows = dispatcher.decode(chain, got.logs)
+                block_times = {b.number: b.timestamp for b in got.blocks}
                 for table_rows in rows.values():
                     for row in table_rows:
                         if row["block_time"] is None:
                             row["block_time"] = block_times.get(row["block_number"])
-                summary.rows += write_range(con, chain, group, rng, rows, blocks)
+                summary.rows += write_range(con, chain, got.group, got.rng, rows, got.blocks)
                 summary.ranges += 1
-                summary.splits += splits
-                summary.logs += len(logs)
-                progress.advance(label, rng.size, len(logs))
+                summary.splits += got.splits
+                summary.logs += len(got.logs)
+                progress.advance(label, got.rng.size, len(got.logs))
     finally:
         for task in pending:
             task.cancel()

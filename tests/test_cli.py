@@ -39,8 +39,8 @@ def test_every_command_has_help_and_is_in_the_readme(capsys: pytest.CaptureFixtu
         code, out, _ = run(capsys, name, "--help")
         assert code == 0 and "Usage: auditor " + name in out
         assert re.search(rf"auditor {name}\b", readme), f"README does not show `auditor {name}`"
-        helptext = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name][0]  # type: ignore[union-attr]
-        assert helptext.callback is not None and helptext.callback.__doc__
+        command = next(c for c in app.registered_commands if (c.name or c.callback.__name__) == name)  # type: ignore[union-attr]
+        assert command.callback is not None and command.callback.__doc__
 
 
 def test_unknown_flag(capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,7 +84,7 @@ def test_dead_rpc_is_one_redacted_line(capsys: pytest.CaptureFixture[str], tmp_p
 
 
 class _HtmlHandler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         body = b"<html><body>Welcome to nginx!</body></html>"
         self.send_response(200)
         self.send_header("content-type", "text/html")

@@ -58,7 +58,7 @@ def test_spheron_gpu_and_hours(analysed_db: Path, truth: dict[str, Any]) -> None
     assert len(planted) > 20
     unknown = 0
     for r in planted:
-        model, count, start, end, hours, is_open, h100e = rows[r["tx_hash"]]
+        model, count, start, _end, hours, is_open, h100e = rows[r["tx_hash"]]
         assert (model, count) == (r["gpu_model_raw"], r["gpu_count"])
         assert start == ts(r["start_time"])
         assert is_open == (r["end_time"] is None)

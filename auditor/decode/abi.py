@@ -7,13 +7,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from auditor.errors import InputError
 from auditor.model import EventSpec, Param
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-_ELEMENTARY = re.compile(r"^(address|bool|string|bytes([1-9]|[12][0-9]|3[0-2])?|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)?|function)((\[[0-9]*\])*)$")
+_WIDTHS = "|".join(str(8 * i) for i in range(32, 0, -1))
+_ELEMENTARY = re.compile(rf"^(address|bool|string|function|bytes([1-9]|[12][0-9]|3[0-2])?|u?int({_WIDTHS})?)"
+                         r"((\[[0-9]*\])*)$")
 
 
 def canonical_type(p: Param) -> str:
@@ -62,7 +64,9 @@ def load_abi_events(path: Path) -> dict[str, dict[str, Any]]:
 
 def _split_top(text: str) -> list[str]:
     """Split on commas that are not inside parentheses."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -101,15 +105,16 @@ def _parse_param(text: str, default_name: str, allow_indexed: bool = True) -> Pa
         raise InputError("empty parameter in event signature")
     if text.startswith("("):
         depth = 0
-        for i, ch in enumerate(text):
+        end = 0
+        for end, ch in enumerate(text):  # noqa: B007 - `end` is used after the loop
             depth += ch == "("
             depth -= ch == ")"
             if depth == 0:
                 break
-        rest = text[i + 1:]
+        rest = text[end + 1:]
         m = re.match(r"^((?:\[[0-9]*\])*)(.*)$", rest)
         assert m is not None
-        type_text, words = text[: i + 1] + m.group(1), m.group(2).split()
+        type_text, words = text[: end + 1] + m.group(1), m.group(2).split()
     else:
         first, *words = text.split()
         type_text = first

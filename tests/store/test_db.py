@@ -34,19 +34,16 @@ def test_reopening_is_a_no_op(tmp_path: Path) -> None:
 def test_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello, this is not a database\n" * 200)
-    with pytest.raises(StoreError, match="not a DuckDB database"):
-        with open_db(path):
-            pass
+    with pytest.raises(StoreError, match="not a DuckDB database"), open_db(path):
+        pass
     assert path.read_text().startswith("hello")
 
 
 def test_missing_directory_and_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="does not exist"):
-        with open_db(tmp_path / "nope" / "a.duckdb"):
-            pass
-    with pytest.raises(StoreError, match="does not exist"):
-        with open_db(tmp_path / "absent.duckdb", read_only=True):
-            pass
+    with pytest.raises(StoreError, match="does not exist"), open_db(tmp_path / "nope" / "a.duckdb"):
+        pass
+    with pytest.raises(StoreError, match="does not exist"), open_db(tmp_path / "absent.duckdb", read_only=True):
+        pass
     assert not (tmp_path / "absent.duckdb").exists()
 
 
@@ -55,9 +52,8 @@ def test_foreign_duckdb_file_is_not_an_auditor_database(tmp_path: Path) -> None:
 
     path = tmp_path / "other.duckdb"
     duckdb.connect(str(path)).execute("CREATE TABLE t (x INT)").close()
-    with pytest.raises(StoreError, match="not an auditor database"):
-        with open_db(path, read_only=True):
-            pass
+    with pytest.raises(StoreError, match="not an auditor database"), open_db(path, read_only=True):
+        pass
 
 
 def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
@@ -70,9 +66,8 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         started = time.monotonic()
-        with pytest.raises(StoreError, match="in use by another auditor process"):
-            with open_db(path):
-                pass
+        with pytest.raises(StoreError, match="in use by another auditor process"), open_db(path):
+            pass
         assert time.monotonic() - started < 10
     finally:
         holder.kill()

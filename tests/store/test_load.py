@@ -33,8 +33,8 @@ def test_rows_and_merged_coverage(tmp_path: Path) -> None:
         assert covered(con, 1, SOURCE.key) == [BlockRange(0, 299)]
         # the same range again (an explicit --from-block over indexed blocks): nothing doubles
         assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: [row(10, 0, 2**255)]}, blocks) == 0
-        got = con.execute(f"SELECT block_number, amount::VARCHAR, fee, delta::VARCHAR, epoch(block_time)::BIGINT::VARCHAR "
-                          f"FROM {SPEC.table} ORDER BY block_number").fetchall()
+        got = con.execute("SELECT block_number, amount::VARCHAR, fee, delta::VARCHAR, "
+                          f"epoch(block_time)::BIGINT::VARCHAR FROM {SPEC.table} ORDER BY block_number").fetchall()
         assert got == [(10, str(2**255), 2**127 + 1, str(-(2**200)), "1700000010"),
                        (150, "5", 2**127 + 1, str(-(2**200)), "1700000150")]
         assert con.execute("SELECT count(*) FROM blocks").fetchone() == (1,)

@@ -1,0 +1,202 @@
+"""How values look: fixed decimals in CSV, readable numbers and labels in Markdown and HTML.
+
+Floats are rounded before formatting so -0.0 and summation noise never reach the output; that keeps
+reports byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from auditor.report.queries import Cell
+
+CSV_DECIMALS = 6
+MISSING = "—"
+# Spreadsheets run cells starting with these as formulas; on-chain strings are attacker-controlled.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MD_SPECIAL = str.maketrans({
+    "\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]",
+    "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ",
+})
+
+
+@dataclass(frozen=True)
+class Style:
+    """A column's display label and number format."""
+
+    label: str
+    kind: str = "text"  # text | code | int | block | hours | delta | pct | usd | amount | factor | bool
+
+
+STYLES: dict[str, Style] = {
+    "rank": Style("#", "int"),
+    "week": Style("Week"),
+    "week_start": Style("Week starts"),
+    "marketplace": Style("Marketplace"),
+    "marketplaces": Style("Marketplaces"),
+    "chain_id": Style("Chain id", "block"),
+    "chain": Style("Chain"),
+    "rentals": Style("Rentals", "int"),
+    "buyers": Style("Buyers", "int"),
+    "entities": Style("Entities", "int"),
+    "h100e_hours": Style("H100e-hours", "hours"),
+    "rentals_without_estimate": Style("No H100e estimate", "int"),
+    "payment_usd": Style("Paid (USD, priced)", "usd"),
+    "open_leases": Style("Open leases", "int"),
+    "unknown_gpu": Style("Unknown GPU", "int"),
+    "no_usd_price": Style("No USD price", "int"),
+    "payment_token": Style("Token", "code"),
+    "payment_amount": Style("Amount (token units)", "amount"),
+    "rentals_without_usd": Style("No USD price", "int"),
+    "gpu": Style("GPU"),
+    "gpus": Style("GPUs", "int"),
+    "gpu_models": Style("GPU models"),
+    "vendor": Style("Vendor"),
+    "market_class": Style("Market class"),
+    "eccn_oct2023": Style("ECCN (Oct 2023)"),
+    "h100e_per_gpu": Style("H100e per GPU", "factor"),
+    "gpu_hours": Style("GPU-hours", "hours"),
+    "cluster_id": Style("Entity", "code"),
+    "addresses": Style("Addresses", "int"),
+    "buyer_addresses": Style("Buyer addr.", "int"),
+    "funder_addresses": Style("Funder addr.", "int"),
+    "active_buyers": Style("Active buyers", "int"),
+    "evidence_rows": Style("Evidence", "int"),
+    "heuristics": Style("Heuristics"),
+    "first_rental": Style("First rental (UTC)"),
+    "head_block": Style("Head block", "block"),
+    "safe_block": Style("Safe block", "block"),
+    "head_time": Style("Head time (UTC)"),
+    "last_rental_time": Style("Newest rental (UTC)"),
+    "source": Style("Source", "code"),
+    "kind": Style("Kind"),
+    "start_block": Style("Start block", "block"),
+    "indexed_intervals": Style("Indexed blocks"),
+    "indexed_blocks": Style("Blocks indexed", "int"),
+    "gap_blocks": Style("Gap blocks", "int"),
+    "blocks_behind_safe": Style("Behind safe", "int"),
+    "gpu_model_raw": Style("GPU string as posted", "code"),
+    "open_this_week": Style("Opened this week", "int"),
+    "open_until_week_end": Style("Open, all weeks so far", "int"),
+    "oldest_start": Style("Oldest start (UTC)"),
+    "key": Style("Setting", "code"),
+    "value": Style("Value"),
+    "method": Style("Method"),
+    "dense_bf16_tflops": Style("Dense BF16 TFLOPS", "hours"),
+    "h100e_bf16": Style("H100e (BF16)", "factor"),
+    "h100e_tpp": Style("H100e (TPP)", "factor"),
+    "h100e_mem_bw": Style("H100e (mem. BW)", "factor"),
+    "h100e_hours_no_kyc": Style("H100e-hours without KYC", "hours"),
+    "prev_h100e_hours_no_kyc": Style("Previous week", "hours"),
+    "change_h100e_hours_no_kyc": Style("Change", "delta"),
+    "change_pct_h100e_hours_no_kyc": Style("Change %", "pct"),
+    "prev_rentals": Style("Previous week", "int"),
+    "change_rentals": Style("Change", "delta"),
+    "change_pct_rentals": Style("Change %", "pct"),
+    "prev_buyers": Style("Previous week", "int"),
+    "change_buyers": Style("Change", "delta"),
+    "change_pct_buyers": Style("Change %", "pct"),
+    "prev_entities": Style("Previous week", "int"),
+    "change_entities": Style("Change", "delta"),
+    "change_pct_entities": Style("Change %", "pct"),
+    "pct_rentals_without_estimate": Style("Share without estimate", "share"),
+    "rentals_unknown_gpu": Style("Unknown GPU", "int"),
+    "rentals_kyc_other": Style("Rentals with KYC", "int"),
+    "h100e_hours_kyc_other": Style("H100e-hours with KYC", "hours"),
+    "unclustered_buyers": Style("Unclustered buyers", "int"),
+    "entity_weekly_rentals": Style("Rentals per entity_weekly", "int"),
+    "entity_weekly_h100e_hours": Style("H100e-hours per entity_weekly", "hours"),
+    "consistent": Style("Consistent", "bool"),
+    "total_h100e_hours": Style("H100e-hours, all marketplaces", "hours"),
+    "total_rentals": Style("Rentals, all marketplaces", "int"),
+}
+
+
+def style(column: str) -> Style:
+    """A column's style; unlisted columns get a label made from their name."""
+    return STYLES.get(column, Style(column.replace("_", " ").capitalize()))
+
+
+def label(column: str) -> str:
+    return style(column).label
+
+
+def clean_float(value: float, decimals: int) -> float:
+    """Rounded, and never negative zero."""
+    return round(value, decimals) + 0.0
+
+
+def csv_cell(value: Cell) -> str:
+    """Machine-readable: plain integers, fixed-decimal floats, true/false, empty for NULL."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{clean_float(value, CSV_DECIMALS):.{CSV_DECIMALS}f}"
+    if isinstance(value, int | dt.date):
+        return str(value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def display(value: Cell, column: str) -> str:
+    """Human-readable text for a table cell or a number in prose."""
+    kind = style(column).kind
+    if value is None:
+        return "n/a" if kind == "pct" else MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and kind in ("int", "delta"):
+        return f"{value:+,}" if kind == "delta" else f"{value:,}"
+    if isinstance(value, int | float) and kind in DECIMAL_FORMATS:
+        prefix, decimals, spec, suffix = DECIMAL_FORMATS[kind]
+        return f"{prefix}{clean_float(float(value), decimals):{spec}}{suffix}"
+    if isinstance(value, float) and kind == "amount":
+        return format_amount(value)
+    return str(value)
+
+
+def format_amount(value: float) -> str:
+    """Token amounts: cents-like precision for large ones, six decimals (trimmed) for dust."""
+    if abs(value) >= 1:
+        return f"{clean_float(value, 2):,.2f}"
+    return f"{clean_float(value, 6):.6f}".rstrip("0").rstrip(".")
+
+
+# kind -> (prefix, decimals, format spec, suffix)
+DECIMAL_FORMATS: dict[str, tuple[str, int, str, str]] = {
+    "int": ("", 1, ",.1f", ""),
+    "hours": ("", 1, ",.1f", ""),
+    "delta": ("", 1, "+,.1f", ""),
+    "pct": ("", 1, "+.1f", "%"),
+    "share": ("", 1, ".1f", "%"),
+    "usd": ("$", 2, ",.2f", ""),
+    "factor": ("", 3, ".3f", ""),
+}
+NUMERIC_KINDS = frozenset({*DECIMAL_FORMATS, "amount", "block"})
+
+
+def md_cell(value: Cell, column: str) -> str:
+    """A Markdown table cell: escaped so on-chain strings cannot break the table or inject markup."""
+    text = display(value, column)
+    if style(column).kind == "code" and value is not None:
+        return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+    return text.translate(MD_SPECIAL)
+
+
+def html_cell(value: Cell, column: str) -> Markup:
+    """An HTML table cell's content, escaped."""
+    text = display(value, column)
+    if style(column).kind == "code" and value is not None:
+        return Markup("<code>{}</code>").format(text)
+    return escape(text)
+
+
+def is_numeric(column: str) -> bool:
+    """Numbers are right-aligned so digits line up."""
+    return style(column).kind in NUMERIC_KINDS

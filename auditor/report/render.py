@@ -1,0 +1,77 @@
+"""Turns ReportData into files: report.md and report.html from jinja2 templates, charts, one CSV per table.
+
+Files are written whole and renamed into place, so a re-run overwrites cleanly and a crash never leaves
+half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from auditor.report import formatting, markup
+from auditor.report.dataset import ReportData
+from auditor.report.queries import Table
+
+if TYPE_CHECKING:
+    from auditor.report.charts import Chart
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+MARKDOWN_TEMPLATE = "report.md.j2"
+HTML_TEMPLATE = "report.html.j2"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One environment per process, so templates compile once."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        fmt=lambda row, column: formatting.display(row[column], column),
+        markdown_table=markup.markdown_table,
+        html_table=markup.html_table,
+    )
+    return env
+
+
+def render_report(data: ReportData, template: str, charts: Sequence[Chart]) -> str:
+    """Renders report.md.j2 or report.html.j2; `fmt(row, column)` in templates formats one value."""
+    return environment().get_template(template).render(
+        week=data.week,
+        previous=data.previous,
+        h=data.headline,
+        check=data.analysis_check,
+        series=data.series,
+        t=data.tables,
+        charts=charts,
+        csv_files=sorted(f"{name}.csv" for name in data.tables),
+    )
+
+
+def table_csv(table: Table) -> str:
+    """CSV with RFC 4180 quoting, a header row and "\\n" line ends; values as formatting.csv_cell writes them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows([formatting.csv_cell(value) for value in row] for row in table.rows)
+    return buffer.getvalue()
+
+
+def write_text(path: Path, text: str) -> None:
+    """Writes via a temporary sibling and an atomic rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(temporary, path)

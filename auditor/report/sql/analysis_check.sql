@@ -1,0 +1,27 @@
+-- analysis_check: compares the analysis' entity_weekly totals for the week with the rentals table,
+-- so a report built on a stale analysis says so.
+-- params: week_monday (DATE); week_start, week_end (TIMESTAMPTZ)
+WITH clustered AS (
+    SELECT DISTINCT address FROM address_clusters
+), weekly AS (
+    SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+    FROM entity_weekly
+    WHERE week_start = $week_monday
+), direct AS (
+    SELECT
+        count(*) AS rentals,
+        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        count(DISTINCT r.buyer) FILTER (WHERE c.address IS NULL) AS unclustered_buyers
+    FROM rentals AS r
+    LEFT JOIN clustered AS c ON c.address = r.buyer
+    WHERE r.block_time >= $week_start AND r.block_time < $week_end
+)
+SELECT
+    weekly.rentals AS entity_weekly_rentals,
+    direct.rentals AS rentals,
+    weekly.h100e_hours AS entity_weekly_h100e_hours,
+    direct.h100e_hours AS h100e_hours,
+    weekly.rentals = direct.rentals
+        AND abs(weekly.h100e_hours - direct.h100e_hours) <= 1e-6 * greatest(1, direct.h100e_hours) AS consistent,
+    direct.unclustered_buyers
+FROM weekly, direct

@@ -1,0 +1,23 @@
+-- by_chain: this week's rentals, buyers, entities and H100e-hours per chain.
+-- params: week_start, week_end
+WITH clusters AS (
+    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
+), grouped AS (
+    SELECT
+        r.chain_id,
+        coalesce(any_value(ch.name), 'chain ' || r.chain_id) AS chain,
+        count(*) AS rentals,
+        count(DISTINCT r.buyer) AS buyers,
+        count(DISTINCT coalesce(c.cluster_id, r.buyer)) AS entities,
+        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
+        fsum(r.payment_usd) AS payment_usd,
+        string_agg(DISTINCT r.marketplace, ', ' ORDER BY r.marketplace) AS marketplaces
+    FROM rentals AS r
+    LEFT JOIN clusters AS c ON c.address = r.buyer
+    LEFT JOIN chains AS ch ON ch.chain_id = r.chain_id
+    WHERE r.block_time >= $week_start AND r.block_time < $week_end
+    GROUP BY r.chain_id
+)
+SELECT * FROM grouped
+ORDER BY round(h100e_hours, 6) DESC, rentals DESC, chain_id

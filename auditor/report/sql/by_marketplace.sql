@@ -1,0 +1,21 @@
+-- by_marketplace: this week's rentals, buyers, entities and H100e-hours per marketplace.
+-- params: week_start, week_end
+WITH clusters AS (
+    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
+), grouped AS (
+    SELECT
+        coalesce(r.marketplace, 'unknown') AS marketplace,
+        count(*) AS rentals,
+        count(DISTINCT r.buyer) AS buyers,
+        count(DISTINCT coalesce(c.cluster_id, r.buyer)) AS entities,
+        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
+        fsum(r.payment_usd) AS payment_usd,
+        count(*) FILTER (WHERE r.is_open) AS open_leases
+    FROM rentals AS r
+    LEFT JOIN clusters AS c ON c.address = r.buyer
+    WHERE r.block_time >= $week_start AND r.block_time < $week_end
+    GROUP BY ALL
+)
+SELECT * FROM grouped
+ORDER BY round(h100e_hours, 6) DESC, rentals DESC, marketplace

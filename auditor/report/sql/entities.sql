@@ -1,0 +1,67 @@
+-- entities: every entity active this week, ranked by H100e-hours, then rentals, then id.
+-- An entity is an address cluster; a buyer missing from address_clusters is an entity of its own.
+-- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time).
+-- params: week_start, week_end
+WITH clusters AS (
+    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
+), members AS (
+    SELECT
+        cluster_id,
+        count(DISTINCT address) AS addresses,
+        count(DISTINCT address) FILTER (WHERE role = 'buyer') AS buyer_addresses,
+        count(DISTINCT address) FILTER (WHERE role = 'funder') AS funder_addresses
+    FROM address_clusters
+    GROUP BY cluster_id
+), evidence AS (
+    SELECT
+        ca.cluster_id,
+        count(*) AS evidence_rows,
+        string_agg(DISTINCT e.heuristic, ', ' ORDER BY e.heuristic) AS heuristics
+    FROM cluster_evidence AS e
+    JOIN clusters AS ca ON ca.address = e.address_a
+    JOIN clusters AS cb ON cb.address = e.address_b
+    WHERE ca.cluster_id = cb.cluster_id
+    GROUP BY ca.cluster_id
+), attributed AS (
+    SELECT r.*, coalesce(c.cluster_id, r.buyer) AS entity, c.cluster_id IS NOT NULL AS clustered
+    FROM rentals AS r
+    LEFT JOIN clusters AS c ON c.address = r.buyer
+), firsts AS (
+    SELECT entity, min(block_time) AS first_rental FROM attributed GROUP BY entity
+), activity AS (
+    SELECT
+        entity,
+        bool_and(clustered) AS clustered,
+        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        count(*) AS rentals,
+        count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate,
+        count(DISTINCT buyer) AS active_buyers,
+        string_agg(DISTINCT marketplace, ', ' ORDER BY marketplace) AS marketplaces,
+        fsum(payment_usd) AS payment_usd
+    FROM attributed
+    WHERE block_time >= $week_start AND block_time < $week_end
+    GROUP BY entity
+)
+SELECT
+    row_number() OVER (ORDER BY round(a.h100e_hours, 6) DESC, a.rentals DESC, a.entity) AS rank,
+    a.entity AS cluster_id,
+    a.clustered,
+    coalesce(m.addresses, 1) AS addresses,
+    coalesce(m.buyer_addresses, 1) AS buyer_addresses,
+    coalesce(m.funder_addresses, 0) AS funder_addresses,
+    a.active_buyers,
+    a.marketplaces,
+    a.h100e_hours,
+    a.rentals,
+    a.rentals_without_estimate,
+    a.payment_usd,
+    coalesce(ev.evidence_rows, 0) AS evidence_rows,
+    CASE WHEN NOT a.clustered THEN '(not clustered)' ELSE coalesce(ev.heuristics, '(no linking evidence)') END
+        AS heuristics,
+    strftime(f.first_rental AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS first_rental,
+    f.first_rental >= $week_start AS is_new
+FROM activity AS a
+JOIN firsts AS f ON f.entity = a.entity
+LEFT JOIN members AS m ON a.clustered AND m.cluster_id = a.entity
+LEFT JOIN evidence AS ev ON a.clustered AND ev.cluster_id = a.entity
+ORDER BY rank

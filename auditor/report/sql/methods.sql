@@ -1,0 +1,14 @@
+-- methods: how this week's H100e-hours were estimated, per method.
+-- params: week_start, week_end
+WITH labelled AS (
+    SELECT
+        CASE WHEN h100e_hours IS NULL THEN 'not estimated' ELSE coalesce(h100e_method, 'unspecified') END
+            AS method,
+        h100e_hours
+    FROM rentals
+    WHERE block_time >= $week_start AND block_time < $week_end
+)
+SELECT method, count(*) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+FROM labelled
+GROUP BY method
+ORDER BY method = 'not estimated', method

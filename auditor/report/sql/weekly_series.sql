@@ -1,0 +1,36 @@
+-- weekly_series: rentals and H100e-hours per ISO week and marketplace over the trailing window,
+-- with explicit zero rows so charts and CSV show quiet weeks.
+-- params: series_monday, week_monday (DATE); series_start, week_end (TIMESTAMPTZ)
+WITH weeks AS (
+    SELECT CAST(unnest(generate_series($series_monday::DATE, $week_monday::DATE, INTERVAL 7 DAY)) AS DATE)
+        AS week_start
+), windowed AS (
+    SELECT
+        CAST(date_trunc('week', block_time AT TIME ZONE 'UTC') AS DATE) AS week_start,
+        coalesce(marketplace, 'unknown') AS marketplace,
+        h100e_hours
+    FROM rentals
+    WHERE block_time >= $series_start AND block_time < $week_end
+), markets AS (
+    SELECT DISTINCT marketplace FROM windowed
+), counted AS (
+    SELECT
+        week_start,
+        marketplace,
+        count(*) AS rentals,
+        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate
+    FROM windowed
+    GROUP BY ALL
+)
+SELECT
+    strftime(w.week_start, '%G-W%V') AS week,
+    w.week_start,
+    m.marketplace,
+    coalesce(c.rentals, 0) AS rentals,
+    coalesce(c.h100e_hours, 0) AS h100e_hours,
+    coalesce(c.rentals_without_estimate, 0) AS rentals_without_estimate
+FROM weeks AS w
+CROSS JOIN markets AS m
+LEFT JOIN counted AS c ON c.week_start = w.week_start AND c.marketplace = m.marketplace
+ORDER BY w.week_start, m.marketplace

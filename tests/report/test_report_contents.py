@@ -1,0 +1,211 @@
+"""The report's numbers against values computed by hand from the dataset in conftest.py."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from auditor.report import write_weekly_report
+from auditor.report.dataset import TABLE_QUERIES, collect
+from auditor.report.formatting import csv_cell
+from auditor.report.weeks import parse_week
+
+from .conftest import A1, E1, REPORT_WEEK
+
+
+def read_csv(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def column(rows: list[dict[str, str]], name: str) -> list[str]:
+    return [r[name] for r in rows]
+
+
+def test_headline_numbers(report_dir: Path) -> None:
+    (h,) = read_csv(report_dir, "headline")
+    assert h["week"] == "2026-W07"
+    assert (h["week_start"], h["week_end"], h["previous_week"]) == ("2026-02-09", "2026-02-15", "2026-W06")
+    assert h["data_as_of"] == "2026-02-15T23:59:59Z"
+    assert h["week_complete"] == "true"
+    assert float(h["h100e_hours_no_kyc"]) == 220.0
+    assert (h["rentals"], h["buyers"], h["entities"]) == ("8", "5", "4")
+    assert float(h["prev_h100e_hours_no_kyc"]) == 160.0
+    assert (h["prev_rentals"], h["prev_buyers"], h["prev_entities"]) == ("3", "3", "3")
+    assert float(h["change_h100e_hours_no_kyc"]) == 60.0
+    assert float(h["change_pct_h100e_hours_no_kyc"]) == 37.5
+    assert h["change_rentals"] == "5"
+    assert h["rentals_without_estimate"] == "2"
+    assert float(h["pct_rentals_without_estimate"]) == 25.0
+    assert float(h["payment_usd"]) == 795.0
+    assert (h["rentals_without_usd"], h["open_leases"], h["rentals_unknown_gpu"]) == ("1", "1", "1")
+
+
+def test_headline_prose(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "**220.0 H100e-hours** were rented without KYC in 2026-W07: 8 rentals by 5 buyer addresses" in md
+    assert "+60.0 H100e-hours (+37.5%) compared with 2026-W06" in md
+    assert "| H100e-hours without KYC | 220.0 | 160.0 | +60.0 | +37.5% |" in md
+    assert "Without an H100e estimate: 2 of 8 rentals (25.0%)" in md
+
+
+def test_rentals_without_estimate_by_marketplace(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "missing_estimates")
+    assert [(r["marketplace"], r["rentals_without_estimate"], r["unknown_gpu"], r["open_leases"]) for r in rows] == [
+        ("livepeer", "1", "0", "1"),
+        ("morpheus", "1", "1", "0"),
+    ]
+
+
+def test_breakdowns(report_dir: Path) -> None:
+    market = read_csv(report_dir, "by_marketplace")
+    assert [(r["marketplace"], r["rentals"], r["buyers"], float(r["h100e_hours"])) for r in market] == [
+        ("livepeer", "3", "3", 90.0),
+        ("morpheus", "3", "2", 80.0),
+        ("iexec", "2", "2", 50.0),
+    ]
+    chain = read_csv(report_dir, "by_chain")
+    assert [(r["chain"], r["rentals"], float(r["h100e_hours"])) for r in chain] == [
+        ("Arbitrum One", "6", 140.0),
+        ("Base", "2", 80.0),
+    ]
+    gpu = read_csv(report_dir, "by_gpu")
+    assert [(r["gpu"], r["eccn_oct2023"], r["rentals"], float(r["h100e_hours"])) for r in gpu] == [
+        ("H100", "3A090.a", "3", 130.0),
+        ("H200", "3A090.a", "2", 60.0),
+        ("A100", "3A090.a", "2", 30.0),
+        ("unknown", "unknown", "1", 0.0),
+    ]
+    eccn = read_csv(report_dir, "by_eccn")
+    assert [(r["eccn_oct2023"], r["gpu_models"], r["rentals"]) for r in eccn] == [
+        ("3A090.a", "A100, H100, H200", "7"),
+        ("unknown", "", "1"),
+    ]
+    payments = read_csv(report_dir, "payments")
+    unpriced = [r for r in payments if r["chain"] == "Arbitrum One" and r["marketplace"] == "morpheus"]
+    assert [(r["payment_token"], r["payment_usd"], r["rentals_without_usd"]) for r in unpriced] == [("MOR", "", "1")]
+
+
+def test_top_entities_order_evidence_and_heuristics(report_dir: Path) -> None:
+    top = read_csv(report_dir, "top_entities")
+    assert column(top, "cluster_id") == ["cl-a", "cl-b", "cl-c", E1]  # cl-b beats cl-c on rentals (3 vs 2)
+    assert [float(h) for h in column(top, "h100e_hours")] == [100.0, 60.0, 60.0, 0.0]
+    assert column(top, "evidence_rows") == ["3", "1", "0", "0"]  # the cross-cluster a1-b1 row is not counted
+    assert column(top, "heuristics") == [
+        "first_funder, shared_deposit", "first_funder", "(no linking evidence)", "(not clustered)"
+    ]
+    assert column(top, "buyer_addresses") == ["2", "1", "1", "1"]
+    assert column(top, "funder_addresses") == ["1", "1", "0", "0"]
+    assert column(top, "marketplaces")[0] == "iexec, livepeer"
+
+
+def test_new_entities(report_dir: Path) -> None:
+    new = read_csv(report_dir, "new_entities")
+    assert column(new, "cluster_id") == ["cl-c", E1]
+    assert column(new, "first_rental") == ["2026-02-14T09:00:00Z", "2026-02-15T23:59:59Z"]
+
+
+def test_weekly_series(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "weekly_series")
+    weeks = list(dict.fromkeys(column(rows, "week")))
+    assert len(weeks) == 12 and weeks[0] == "2025-W48" and weeks[-1] == "2026-W07"
+    assert len(rows) == 12 * 3
+    cell = {(r["week"], r["marketplace"]): (r["rentals"], float(r["h100e_hours"])) for r in rows}
+    assert cell["2025-W50", "livepeer"] == ("1", 5.0)
+    assert cell["2026-W06", "morpheus"] == ("1", 20.0)
+    assert cell["2026-W07", "livepeer"] == ("3", 90.0)
+    assert cell["2026-W02", "iexec"] == ("0", 0.0)
+    assert sum(float(r["h100e_hours"]) for r in rows if r["week"] == "2026-W07") == 220.0
+
+
+def test_coverage_and_freshness(report_dir: Path) -> None:
+    coverage = {r["source"]: r for r in read_csv(report_dir, "coverage")}
+    assert coverage["livepeer/TicketBroker#aa"]["indexed_intervals"] == "100-1000, 2000-299999960"
+    assert coverage["livepeer/TicketBroker#aa"]["gap_blocks"] == "999"
+    assert coverage["morpheus/Diamond#cc"]["blocks_behind_safe"] == "960"
+    assert coverage["funding"]["indexed_intervals"] == "not indexed"
+    chains = read_csv(report_dir, "chains")
+    assert [(r["chain_id"], r["safe_block"], r["head_time"]) for r in chains] == [
+        ("8453", "25999970", "2026-02-20T11:00:00Z"),
+        ("42161", "299999960", "2026-02-20T12:00:00Z"),
+    ]
+    open_leases = read_csv(report_dir, "open_leases")
+    assert [(r["marketplace"], r["open_this_week"]) for r in open_leases] == [("livepeer", "1")]
+    (check,) = read_csv(report_dir, "analysis_check")
+    assert (check["consistent"], check["unclustered_buyers"]) == ("true", "1")
+
+
+def test_rentals_csv_is_this_weeks_rentals(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "rentals")
+    assert len(rows) == 8
+    assert rows[0]["block_time"] == "2026-02-09T00:00:00Z" and rows[0]["buyer"] == A1
+    assert rows[-1]["block_time"] == "2026-02-15T23:59:59Z" and rows[-1]["is_open"] == "true"
+    assert sum(float(r["h100e_hours"] or 0) for r in rows) == 220.0
+    # A spreadsheet would run a cell starting with '=': the on-chain string is defused, not dropped.
+    assert "'=RTX-9090 | <b>ULTRA</b>" in column(rows, "gpu_model_raw")
+
+
+def test_csvs_parse_back_to_the_query_results(report_dir: Path, ro_con: duckdb.DuckDBPyConnection) -> None:
+    data = collect(ro_con, parse_week(REPORT_WEEK))
+    assert set(TABLE_QUERIES) | {"top_entities", "new_entities"} == set(data.tables)
+    for name, table in data.tables.items():
+        with (report_dir / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+            parsed = list(csv.reader(f))
+        assert tuple(parsed[0]) == table.columns, name
+        assert parsed[1:] == [[csv_cell(v) for v in row] for row in table.rows], name
+
+
+def test_onchain_strings_are_escaped(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "| morpheus | `=RTX-9090 \\| <b>ULTRA</b>` | 1 |" in md
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<b>ULTRA" not in html and "&lt;b&gt;ULTRA" in html
+
+
+def test_previous_week_zero_gives_na(ro_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    out = write_weekly_report(ro_con, "2026-W05", tmp_path)
+    (h,) = read_csv(out, "headline")
+    assert (h["prev_rentals"], h["change_pct_h100e_hours_no_kyc"], h["change_pct_rentals"]) == ("0", "", "")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "+10.0 H100e-hours (n/a) compared with 2026-W04" in md
+    assert "| Rentals | 1 | 0 | +1 | n/a |" in md
+
+
+def test_stale_analysis_is_flagged(ro_con: duckdb.DuckDBPyConnection, tmp_path: Path, report_dir: Path) -> None:
+    out = write_weekly_report(ro_con, "2026-W06", tmp_path)
+    assert "Analysis may be stale" in (out / "report.md").read_text(encoding="utf-8")
+    assert "Analysis may be stale" not in (report_dir / "report.md").read_text(encoding="utf-8")
+
+
+def test_week_without_rentals(ro_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    out = write_weekly_report(ro_con, "2026-W20", tmp_path)
+    (h,) = read_csv(out, "headline")
+    assert (h["rentals"], float(h["h100e_hours_no_kyc"]), h["week_complete"]) == ("0", 0.0, "false")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "**Incomplete week.**" in md and "Arbitrum One" in md
+    assert "No entity rented this week." in md
+    assert read_csv(out, "weekly_series") == []
+    assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_rentals_with_kyc_are_left_out_of_the_headline(db_path: Path, tmp_path: Path) -> None:
+    copy = shutil.copy(db_path, tmp_path / "kyc.duckdb")
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE rentals SET kyc = 'verified' WHERE buyer = $buyer AND h100e_hours = 80", {"buyer": A1})
+    out = write_weekly_report(con, REPORT_WEEK, tmp_path / "out")
+    con.close()
+    (h,) = read_csv(out, "headline")
+    assert float(h["h100e_hours_no_kyc"]) == 140.0
+    assert (h["rentals_kyc_other"], float(h["h100e_hours_kyc_other"])) == ("1", 80.0)
+    assert "Rentals with a KYC status other than 'none': 1 (80.0 H100e-hours)" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("week", ["2026-W07", "last"])
+def test_last_and_explicit_week_write_the_same_directory(
+    ro_con: duckdb.DuckDBPyConnection, tmp_path: Path, week: str
+) -> None:
+    assert write_weekly_report(ro_con, week, tmp_path) == tmp_path / "2026-W07"
