@@ -1,7 +1,7 @@
 """The simulated GPU-rental economy as a pure, seeded plan: every tx with its block, time, sender and events.
 
 `plan_economy(seed)` does no I/O; the same seed always gives an equal Economy. simulate.py plays it on anvil.
-Blocks are mined only at times with activity (plus one closing block at END_TIME), so block numbers are known
+Blocks are mined only at times with activity (plus one empty closing block at CLOSE_TIME), so block numbers are known
 in the plan: the n-th distinct tx time of a chain is block genesis + n.
 """
 
@@ -16,6 +16,7 @@ from auditor.devnet.markets import MarketWriter, plan_intents
 from auditor.devnet.plan import (
     ARBITRUM,
     BASE,
+    CLOSE_TIME,
     END_TIME,
     ETHER,
     GENESIS_BLOCKS,
@@ -155,7 +156,7 @@ def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> 
     plans = []
     for chain, genesis in GENESIS_BLOCKS.items():
         drafts = sorted((d for d in ledger.drafts if d.chain_id == chain), key=lambda d: (d.time, d.key))
-        times = sorted({d.time for d in drafts} | {END_TIME})
+        times = sorted({d.time for d in drafts} | {CLOSE_TIME})
         block_of = {t: genesis + 1 + i for i, t in enumerate(times)}
         nonces: dict[str, int] = defaultdict(int)
         txs = []
@@ -164,7 +165,7 @@ def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> 
             emits = d.emits + (d.at_block(block) if d.at_block else ())
             txs.append(Tx(d.key, chain, block, d.time, d.sender, d.to, nonces[d.sender], d.value, emits))
             nonces[d.sender] += 1
-        plans.append(ChainPlan(chain, genesis, GENESIS_TIME, block_of[END_TIME], END_TIME,
+        plans.append(ChainPlan(chain, genesis, GENESIS_TIME, block_of[CLOSE_TIME], CLOSE_TIME,
                                tuple(sorted(balances[chain])), tuple(sorted(code[chain])), tuple(txs)))
     return tuple(plans)
 

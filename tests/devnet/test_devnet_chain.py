@@ -108,7 +108,7 @@ def test_chain_ids_and_heads(net: Devnet) -> None:
         assert int(rpc(url, "eth_chainId"), 16) == chain_id
         head = rpc(url, "eth_getBlockByNumber", "latest", False)
         assert int(head["number"], 16) == net.truth.chains[chain_id].last_block
-        assert net.truth.chains[chain_id].last_time == "2026-11-15T23:59:59Z"
+        assert net.truth.chains[chain_id].last_time == "2026-11-16T00:00:00Z"
     assert net.truth.chains[42161].genesis_block == 300_000_000
     assert net.truth.chains[8453].genesis_block == 30_000_000
 

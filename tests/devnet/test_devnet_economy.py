@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 
 from auditor.devnet.economy import Economy, plan_economy
 from auditor.devnet.markets import spheron_spec, task_id
-from auditor.devnet.plan import ARBITRUM, BASE, END_TIME, GENESIS_BLOCKS, GENESIS_TIME
+from auditor.devnet.plan import ARBITRUM, BASE, CLOSE_TIME, END_TIME, GENESIS_BLOCKS, GENESIS_TIME
 
 
 @cache
@@ -34,7 +34,7 @@ def test_scale_and_calendar(seed: int) -> None:
     for chain in economy.chains:
         assert 1000 <= len(chain.txs) <= 2000
         assert chain.genesis_block == GENESIS_BLOCKS[chain.chain_id]
-        assert chain.last_time == END_TIME
+        assert chain.last_time == CLOSE_TIME
         previous = (chain.genesis_block, GENESIS_TIME)
         for tx in chain.txs:
             assert GENESIS_TIME < tx.time <= END_TIME
