@@ -1,0 +1,73 @@
+"""A real HTTP JSON-RPC proxy in front of anvil, for provider behaviour a local node does not show.
+
+It runs an aiohttp server on 127.0.0.1 in a thread of its own; `rewrite(request, response)` may change each
+JSON-RPC answer (single or batch) before it goes back to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+Rewrite = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+class FaultProxy:
+    def __init__(self, upstream: str, rewrite: Rewrite) -> None:
+        self.upstream = upstream
+        self.rewrite = rewrite
+        self.requests: list[str] = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.url = ""
+
+    def __enter__(self) -> FaultProxy:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+    async def _start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def _stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+        if self._session:
+            await self._session.close()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = orjson.loads(await request.read())
+        assert self._session is not None
+        async with self._session.post(self.upstream, data=orjson.dumps(body),
+                                      headers={"content-type": "application/json"}) as resp:
+            answer = orjson.loads(await resp.read())
+        if isinstance(body, list):
+            by_id = {item["id"]: item for item in body}
+            self.requests.extend(item["method"] for item in body)
+            answer = [self.rewrite(by_id[a["id"]], a) for a in answer]
+        else:
+            self.requests.append(body["method"])
+            answer = self.rewrite(body, answer)
+        return web.Response(body=orjson.dumps(answer), content_type="application/json")
