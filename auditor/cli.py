@@ -99,7 +99,8 @@ def index(
     for s in summaries:
         _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
                    f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits), {s.rows} rows written, "
-                   f"{s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, {s.retries} retries",
+                   f"{s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, {s.retries} retries"
+                   + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
                    highlight=False)
 
 

@@ -39,6 +39,10 @@ class TooManyResultsError(RpcResponseError):
     """The provider refused a log query as too large; the range must shrink."""
 
 
+class ReorgError(TransientRpcError):
+    """The node's chain no longer matches blocks already stored: roll back to the fork point and re-index."""
+
+
 class StoreError(AuditorError, RuntimeError):
     """The database cannot be opened, is locked by another writer, or is not an auditor database."""
 

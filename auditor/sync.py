@@ -20,21 +20,24 @@ import duckdb
 from auditor.chains import chain_name, default_confirmations
 from auditor.decode.abi import parse_event_signature
 from auditor.decode.logs import Dispatcher
-from auditor.errors import InputError, RpcError
+from auditor.errors import InputError, ReorgError, RpcError
 from auditor.extract.funding import Funding, first_funding
 from auditor.extract.logs import block_headers, fetch_range
 from auditor.extract.ranges import chunks, missing
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, RawLog, Source
 from auditor.rpc.client import RpcClient, open_client
-from auditor.rpc.eth import block_number, chain_id, get_block, to_int
+from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
 from auditor.store.db import open_db
 from auditor.store.funding import buyers_to_check, write_funding
 from auditor.store.load import covered, register_source, write_range
+from auditor.store.reorg import rollback, stored_hashes
 from auditor.store.tables import ensure_event_table
 
 DEFAULT_CHUNK_BLOCKS = 10_000
 DEFAULT_CONCURRENCY = 8
+MAX_REORG_PASSES = 3        # a reorg during the run restarts the chain's pass at most this often
+REORG_CHECK_BLOCKS = 64     # stored block hashes compared with the node per round trip
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
@@ -72,6 +75,7 @@ class ChainSummary:
     logs: int = 0
     rows: int = 0
     funding_checked: int = 0
+    reorg_depth: int = 0
     rpc_calls: int = 0
     retries: int = 0
     notes: list[str] = field(default_factory=list)
@@ -156,12 +160,19 @@ async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress)
     if req.to_block is not None and req.to_block > head:
         raise InputError(f"--to-block {req.to_block} is beyond the head of {chain_name(chain)} ({head})")
     summary.to_block = to
-    head_time = to_int((await get_block(client, head))["timestamp"], "block timestamp")
-    safe_time = to_int((await get_block(client, to))["timestamp"], "block timestamp") if to >= earliest else None
+    head_block = parse_block(await get_block(client, head))
+    safe = parse_block(await get_block(client, to)) if to >= earliest else None
     with open_db(req.db_path) as con:
-        _register(con, chain, client.where, (head, head_time, to, safe_time), sources, adhoc=req.adhoc is not None)
-        plan = _plan(con, chain, sources, req, earliest, to)
-        await _fetch_all(con, client, chain, plan, req, summary, progress)
+        for attempt in range(MAX_REORG_PASSES):
+            try:
+                summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
+                _register(con, chain, client.where, head_block, safe, sources, adhoc=req.adhoc is not None)
+                plan = _plan(con, chain, sources, req, earliest, to)
+                await _fetch_all(con, client, chain, plan, req, summary, progress)
+                break
+            except ReorgError:
+                if attempt == MAX_REORG_PASSES - 1:
+                    raise
         if req.funding and not req.adhoc:
             await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
@@ -176,14 +187,40 @@ async def _earliest_block(client: RpcClient) -> int:
         return 0
 
 
-def _register(con: duckdb.DuckDBPyConnection, chain: int, host: str, heads: tuple[int, int, int, int | None],
+async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int, earliest: int) -> int:
+    """Compare stored block hashes with the node, newest first; on a mismatch roll back to the highest
+    block that still matches (the fork point). Returns the depth rolled back (0: no reorg)."""
+    below: int | None = None
+    newest: int | None = None
+    while True:
+        stored = stored_hashes(con, chain, below, REORG_CHECK_BLOCKS)
+        if not stored and newest is None:
+            return 0  # nothing stored yet
+        if not stored:
+            fork = earliest - 1
+            break
+        newest = stored[0][0] if newest is None else newest
+        node = await get_block_hashes(client, [n for n, _ in stored])
+        matching = [n for (n, h), now in zip(stored, node, strict=True) if now == h]
+        if matching and matching[0] == stored[0][0] and below is None:
+            return 0
+        if matching:
+            fork = matching[0]
+            break
+        below = stored[-1][0]
+    assert newest is not None
+    rollback(con, chain, fork)
+    return newest - fork
+
+
+def _register(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: Block, safe: Block | None,
               sources: list[Source], adhoc: bool) -> None:
     """Record the chain (head and safe block of this run) and its sources."""
-    head, head_time, safe, safe_time = heads
     con.execute("BEGIN")
     try:
-        con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?))",
-                    [chain, chain_name(chain), host, head, head_time, safe, safe_time])
+        con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?), ?)",
+                    [chain, chain_name(chain), host, head.number, head.timestamp,
+                     safe.number if safe else None, safe.timestamp if safe else None, safe.hash if safe else None])
         for source in sources:
             if adhoc:
                 ensure_event_table(con, source.events[0])

@@ -1,7 +1,8 @@
 """The weekly report: Markdown, self-contained HTML, SVG charts and a CSV per table, for one ISO week.
 
 Reads only (SELECT statements), so it runs on read-only connections. The same database gives
-byte-identical files: no wall-clock time, fully ordered queries, fixed number formats.
+byte-identical files: no wall-clock time, fully ordered queries, fixed number formats. The wall clock is
+used only by `ensure_fresh`, which schedulers run after writing a report to fail on stale data.
 """
 
 from __future__ import annotations
@@ -12,10 +13,20 @@ import duckdb
 
 from auditor.errors import InputError
 from auditor.report.dataset import collect
+from auditor.report.freshness import ChainFreshness, Freshness, StaleDataError, check_freshness, ensure_fresh
 from auditor.report.render import HTML_TEMPLATE, MARKDOWN_TEMPLATE, render_report, table_csv, write_text
 from auditor.report.weeks import parse_iso_week, parse_week, resolve_week
 
-__all__ = ["parse_iso_week", "resolve_week", "write_weekly_report"]
+__all__ = [
+    "ChainFreshness",
+    "Freshness",
+    "StaleDataError",
+    "check_freshness",
+    "ensure_fresh",
+    "parse_iso_week",
+    "resolve_week",
+    "write_weekly_report",
+]
 
 
 def write_weekly_report(con: duckdb.DuckDBPyConnection, week: str, out_dir: Path) -> Path:

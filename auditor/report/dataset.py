@@ -11,6 +11,9 @@ from auditor.report.weeks import IsoWeek
 
 TRAILING_WEEKS = 12
 TOP_ENTITIES = 10
+# Addresses listed per top entity in the report; entity_addresses.csv has all of them.
+ADDRESSES_PER_ENTITY = 5
+NOT_ESTIMATED = "not estimated yet"
 # Queries whose result is one CSV each, in the order the report presents them.
 TABLE_QUERIES = (
     "headline",
@@ -21,6 +24,8 @@ TABLE_QUERIES = (
     "by_gpu",
     "by_eccn",
     "entities",
+    "entity_addresses",
+    "funding_sources",
     "weekly_series",
     "chains",
     "coverage",
@@ -117,7 +122,39 @@ def collect(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> ReportData:
     ranks = entities.column("rank")
     tables["top_entities"] = entities.select("top_entities", [as_int(r) <= TOP_ENTITIES for r in ranks])
     tables["new_entities"] = entities.select("new_entities", [bool(n) for n in entities.column("is_new")])
+    tables["top_entity_addresses"] = top_addresses(tables["entity_addresses"], tables["top_entities"])
+    tables["report_settings"] = report_settings()
     return ReportData(week, tables)
+
+
+def top_addresses(addresses: Table, top: Table) -> Table:
+    """The top entities' addresses in rank order, at most ADDRESSES_PER_ENTITY each, busiest buyers first."""
+    ranks = {str(r["cluster_id"]): as_int(r["rank"]) for r in top.records()}
+    cluster = addresses.columns.index("cluster_id")
+    shown: dict[str, int] = {}
+    rows: list[tuple[Cell, ...]] = []
+    for row in addresses.rows:
+        entity = str(row[cluster])
+        if entity in ranks and shown.get(entity, 0) < ADDRESSES_PER_ENTITY:
+            shown[entity] = shown.get(entity, 0) + 1
+            rows.append((ranks[entity], *row))
+    rows.sort(key=lambda r: as_int(r[0]))  # stable: keeps the query's order within an entity
+    return Table("top_entity_addresses", ("rank", *addresses.columns), tuple(rows))
+
+
+def report_settings() -> Table:
+    """The report's own parameters and the figures it cannot give yet, stated rather than left out."""
+    rows: tuple[tuple[Cell, ...], ...] = (
+        ("trailing_weeks", str(TRAILING_WEEKS)),
+        ("top_entities", str(TOP_ENTITIES)),
+        ("addresses_per_top_entity", f"{ADDRESSES_PER_ENTITY} (all in entity_addresses.csv)"),
+        ("time_zone", "UTC for every time and week boundary"),
+        ("week_complete", "every chain's safe (indexed-to) block time is at or after the week's end"),
+        ("h100e_estimate", f"central only; low/high: {NOT_ESTIMATED}"),
+        ("utc_offset", f"entities' estimated UTC offset: {NOT_ESTIMATED}"),
+        ("funder_labels", "exchange and bridge labels: not available yet; service addresses stand in for them"),
+    )
+    return Table("report_settings", ("key", "value"), rows)
 
 
 def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:

@@ -22,8 +22,11 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 LINE_COMMENT = re.compile(r"--[^\n]*")
 
-ANALYSIS_TABLES = ("rentals", "address_clusters", "cluster_evidence", "entity_weekly", "gpu_specs", "analysis_runs")
-CORE_TABLES = ("chains", "sources", "coverage")
+ANALYSIS_TABLES = (
+    "rentals", "address_clusters", "cluster_evidence", "service_addresses", "entity_weekly", "gpu_specs",
+    "analysis_runs",
+)
+CORE_TABLES = ("chains", "sources", "coverage", "funding")
 NO_ANALYSIS = "database has no analysis yet: run `auditor analyze --db PATH` first"
 
 Cell = str | int | float | bool | dt.date | None

@@ -51,6 +51,12 @@ async def get_blocks(client: RpcClient, numbers: list[int]) -> list[Block]:
     return [parse_block(r) for r in raws]
 
 
+async def get_block_hashes(client: RpcClient, numbers: list[int]) -> list[str | None]:
+    """Hashes of many blocks; None where the node has no such block (the chain got shorter)."""
+    raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
+    return [str(r["hash"]).lower() if isinstance(r, dict) and r.get("hash") else None for r in raws]
+
+
 def parse_log(raw: dict[str, Any]) -> RawLog:
     """A node's log object as a RawLog (lowercase hex; topics as bytes)."""
     try:

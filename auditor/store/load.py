@@ -13,8 +13,10 @@ import duckdb
 import pyarrow as pa
 
 from auditor.decode.columns import table_columns
+from auditor.errors import ReorgError
 from auditor.extract.ranges import merge
 from auditor.model import Block, BlockRange, EventSpec, Source
+from auditor.store.reorg import conflicting_blocks
 from auditor.store.tables import quote
 
 _ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int64(), "UBIGINT": pa.uint64(), "BOOLEAN": pa.bool_(),
@@ -92,6 +94,9 @@ def write_range(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[Sou
                 rows: dict[str, list[dict[str, Any]]], blocks: list[Block]) -> int:
     """Store one fetched range of a group of sources in one transaction; returns rows written."""
     specs = {e.table: e for s in sources for e in s.events}
+    conflicts = conflicting_blocks(con, chain_id, [(b.number, b.hash) for b in blocks])
+    if conflicts:
+        raise ReorgError(f"block {conflicts[0]} of chain {chain_id} changed hash since it was stored")
     written = 0
     con.execute("BEGIN")
     try:

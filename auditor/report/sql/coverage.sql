@@ -1,4 +1,5 @@
--- coverage: per source, its merged indexed block intervals, internal gaps, and lag behind the safe block.
+-- coverage: per source (the cursor), its merged indexed block intervals, internal gaps, and how many blocks
+-- it trails the chain's safe block and head as seen at the last index run.
 WITH intervals AS (
     SELECT
         chain_id,
@@ -28,7 +29,8 @@ SELECT
     coalesce(i.indexed_blocks, 0) AS indexed_blocks,
     (i.last_block - i.first_block + 1) - i.indexed_blocks AS gap_blocks,
     ch.safe_block,
-    ch.safe_block - i.last_block AS blocks_behind_safe
+    ch.safe_block - i.last_block AS blocks_behind_safe,
+    ch.head_block - i.last_block AS blocks_behind_head
 FROM keyed AS k
 LEFT JOIN sources AS s ON s.chain_id = k.chain_id AND s.source = k.source
 LEFT JOIN intervals AS i ON i.chain_id = k.chain_id AND i.source = k.source

@@ -1,6 +1,8 @@
 -- entities: every entity active this week, ranked by H100e-hours, then rentals, then id.
 -- An entity is an address cluster; a buyer missing from address_clusters is an entity of its own.
--- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time).
+-- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time); its strength
+-- is 'corroborated' when two or more heuristics link the cluster. Funding sources: where each of the entity's
+-- buyers got its first native coin: a service address (with the reason), or 'unknown/own wallet'.
 -- params: week_start, week_end
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
@@ -16,6 +18,7 @@ WITH clusters AS (
     SELECT
         ca.cluster_id,
         count(*) AS evidence_rows,
+        count(DISTINCT e.heuristic) AS heuristic_count,
         string_agg(DISTINCT e.heuristic, ', ' ORDER BY e.heuristic) AS heuristics
     FROM cluster_evidence AS e
     JOIN clusters AS ca ON ca.address = e.address_a
@@ -26,6 +29,23 @@ WITH clusters AS (
     SELECT r.*, coalesce(c.cluster_id, r.buyer) AS entity, c.cluster_id IS NOT NULL AS clustered
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer
+), first_funding AS (
+    SELECT DISTINCT ON (address) address, status, funder
+    FROM funding
+    ORDER BY address, status <> 'funded', block_time NULLS LAST, chain_id
+), funding_sources AS (
+    SELECT
+        b.entity,
+        string_agg(DISTINCT CASE
+            WHEN f.address IS NULL THEN 'not traced'
+            WHEN f.status <> 'funded' OR f.funder IS NULL THEN 'no funder found (' || f.status || ')'
+            WHEN s.address IS NOT NULL THEN 'service (' || s.reason || ')'
+            ELSE 'unknown/own wallet'
+        END, '; ' ORDER BY 1) AS funding_sources
+    FROM (SELECT DISTINCT entity, buyer FROM attributed) AS b
+    LEFT JOIN first_funding AS f ON f.address = b.buyer
+    LEFT JOIN service_addresses AS s ON s.address = f.funder
+    GROUP BY b.entity
 ), firsts AS (
     SELECT entity, min(block_time) AS first_rental FROM attributed GROUP BY entity
 ), activity AS (
@@ -58,10 +78,19 @@ SELECT
     coalesce(ev.evidence_rows, 0) AS evidence_rows,
     CASE WHEN NOT a.clustered THEN '(not clustered)' ELSE coalesce(ev.heuristics, '(no linking evidence)') END
         AS heuristics,
+    CASE
+        WHEN NOT a.clustered THEN 'none (not clustered)'
+        WHEN coalesce(m.addresses, 1) = 1 THEN 'n/a (one address)'
+        WHEN ev.heuristic_count >= 2 THEN 'corroborated (' || ev.heuristic_count || ' heuristics)'
+        WHEN ev.evidence_rows > 0 THEN 'single heuristic'
+        ELSE 'no linking evidence'
+    END AS evidence_strength,
+    fs.funding_sources,
     strftime(f.first_rental AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS first_rental,
     f.first_rental >= $week_start AS is_new
 FROM activity AS a
 JOIN firsts AS f ON f.entity = a.entity
 LEFT JOIN members AS m ON a.clustered AND m.cluster_id = a.entity
 LEFT JOIN evidence AS ev ON a.clustered AND ev.cluster_id = a.entity
+LEFT JOIN funding_sources AS fs ON fs.entity = a.entity
 ORDER BY rank

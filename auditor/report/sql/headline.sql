@@ -1,4 +1,5 @@
 -- headline: this week's totals beside the previous week's, the change, and how fresh the data is.
+-- The week is complete when every chain's safe (indexed-to) block is at or past the week's end.
 -- params: week_start, week_end, prev_start (TIMESTAMPTZ instants, half-open [start, end)),
 --         week_label, week_monday, week_sunday, prev_label (for display only)
 -- A buyer missing from address_clusters counts as an entity of its own, so no rental is dropped.
@@ -25,14 +26,15 @@ WITH clusters AS (
             AS h100e_hours_kyc_other,
         fsum(payment_usd) FILTER (WHERE this_week) AS payment_usd,
         count(*) FILTER (WHERE this_week AND payment_usd IS NULL) AS rentals_without_usd,
+        count(*) FILTER (WHERE this_week AND payment_amount IS NULL) AS rentals_without_amount,
         count(*) FILTER (WHERE this_week AND is_open) AS open_leases,
         count(*) FILTER (WHERE this_week AND gpu_model IS NULL) AS rentals_unknown_gpu
     FROM two_weeks
 ), heads AS (
     SELECT
-        count(*) > 0 AND bool_and(coalesce(head_time >= $week_end, false)) AS week_complete,
+        count(*) > 0 AND bool_and(coalesce(safe_time >= $week_end, false)) AS week_complete,
         coalesce(string_agg(name, ', ' ORDER BY chain_id)
-            FILTER (WHERE head_time IS NULL OR head_time < $week_end), '') AS chains_behind
+            FILTER (WHERE safe_time IS NULL OR safe_time < $week_end), '') AS chains_behind
     FROM chains
 )
 SELECT
@@ -72,5 +74,6 @@ SELECT
     t.rentals_kyc_other,
     t.h100e_hours_kyc_other,
     t.payment_usd,
-    t.rentals_without_usd
+    t.rentals_without_usd,
+    t.rentals_without_amount
 FROM totals AS t, heads

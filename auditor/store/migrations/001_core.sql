@@ -8,7 +8,8 @@ CREATE TABLE chains (
     head_block BIGINT,           -- head seen at the last index run
     head_time TIMESTAMPTZ,
     safe_block BIGINT,           -- head minus confirmations at the last index run (indexed up to here)
-    safe_time TIMESTAMPTZ
+    safe_time TIMESTAMPTZ,
+    safe_hash VARCHAR            -- compared with the node on the next run to detect a reorg below it
 );
 
 CREATE TABLE sources (
