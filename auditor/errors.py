@@ -26,6 +26,14 @@ class TransientRpcError(RpcError):
     transient = True
 
 
+class RateLimitedError(TransientRpcError):
+    """The provider throttles: back off (honouring Retry-After) and send fewer requests at once."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RpcResponseError(RpcError):
     """The node answered with a JSON-RPC error object."""
 
@@ -36,7 +44,11 @@ class RpcResponseError(RpcError):
 
 
 class TooManyResultsError(RpcResponseError):
-    """The provider refused a log query as too large; the range must shrink."""
+    """The provider refused a log query as too large; the range must shrink (to `suggested` blocks if given)."""
+
+    def __init__(self, message: str, code: int | None = None, method: str = "", suggested: int | None = None) -> None:
+        super().__init__(message, code, method)
+        self.suggested = suggested
 
 
 class ReorgError(TransientRpcError):

@@ -22,8 +22,9 @@ from auditor.decode.abi import parse_event_signature
 from auditor.decode.logs import Dispatcher
 from auditor.errors import InputError, ReorgError, RpcError
 from auditor.extract.funding import Funding, first_funding
+from auditor.extract.governor import RangeGovernor
 from auditor.extract.logs import block_headers, fetch_range
-from auditor.extract.ranges import chunks, missing
+from auditor.extract.ranges import RangeCursor, missing
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, RawLog, Source
 from auditor.rpc.client import RpcClient, open_client
@@ -76,6 +77,8 @@ class ChainSummary:
     rows: int = 0
     funding_checked: int = 0
     reorg_depth: int = 0
+    rate_limited: int = 0
+    refusals: int = 0
     rpc_calls: int = 0
     retries: int = 0
     notes: list[str] = field(default_factory=list)
@@ -138,7 +141,7 @@ async def run_index(req: IndexRequest, progress: Progress | None = None) -> list
     progress = progress or NoProgress()
     summaries = []
     for url in req.rpc_urls:
-        async with open_client(url, connections=max(4, req.concurrency)) as client:
+        async with open_client(url, connections=req.concurrency) as client:
             summaries.append(await _index_chain(req, client, progress))
     return summaries
 
@@ -155,6 +158,7 @@ async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress)
             raise InputError(f"{client.where} serves {chain_name(chain)} (chain id {chain}), where no "
                              "supported marketplace is deployed (see `auditor marketplaces`)")
     earliest = await _earliest_block(client)
+    governor = RangeGovernor(req.chunk_blocks)
     confirmations = req.confirmations if req.confirmations is not None else default_confirmations(chain)
     to = head - confirmations if req.to_block is None else req.to_block
     if req.to_block is not None and req.to_block > head:
@@ -168,7 +172,7 @@ async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress)
                 summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
                 _register(con, chain, client.where, head_block, safe, sources, adhoc=req.adhoc is not None)
                 plan = _plan(con, chain, sources, req, earliest, to)
-                await _fetch_all(con, client, chain, plan, req, summary, progress)
+                await _fetch_all(con, client, chain, plan, governor, summary, progress)
                 break
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
@@ -176,6 +180,7 @@ async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress)
         if req.funding and not req.adhoc:
             await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
+    summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
     return summary
 
 
@@ -232,7 +237,7 @@ def _register(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: Block
 
 
 def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req: IndexRequest,
-          earliest: int, to: int) -> list[tuple[list[Source], BlockRange]]:
+          earliest: int, to: int) -> list[tuple[list[Source], list[BlockRange]]]:
     """Missing ranges per group of sources that miss the same ranges (fetched with one query each)."""
     groups: dict[tuple[BlockRange, ...], list[Source]] = defaultdict(list)
     for source in sources:
@@ -242,28 +247,32 @@ def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req
         gaps = tuple(missing(covered(con, chain, source.key), BlockRange(start, to)))
         if gaps:
             groups[gaps].append(source)
-    return [(group, rng) for gaps, group in groups.items() for rng in chunks(gaps, req.chunk_blocks)]
+    return [(group, list(gaps)) for gaps, group in groups.items()]
 
 
 async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int,
-                     plan: list[tuple[list[Source], BlockRange]], req: IndexRequest, summary: ChainSummary,
-                     progress: Progress) -> None:
+                     plan: list[tuple[list[Source], list[BlockRange]]], governor: RangeGovernor,
+                     summary: ChainSummary, progress: Progress) -> None:
+    """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
+    the size the governor allows at that moment; store each range as soon as it arrives."""
     label = f"{summary.name} logs"
-    progress.start(label, sum(rng.size for _, rng in plan))
+    progress.start(label, sum(g.size for _, gaps in plan for g in gaps))
 
     async def fetch(group: list[Source], rng: BlockRange) -> _Fetched:
-        logs, splits = await fetch_range(client, group, rng)
+        logs, splits = await fetch_range(client, group, rng, governor)
         return _Fetched(group, rng, logs, await block_headers(client, logs), splits)
 
     pending: set[asyncio.Task[_Fetched]] = set()
-    queue = iter(plan)
+    cursors = [(group, RangeCursor(gaps)) for group, gaps in plan]
     try:
         while True:
-            while len(pending) < req.concurrency:
-                item = next(queue, None)
-                if item is None:
-                    break
-                pending.add(asyncio.ensure_future(fetch(*item)))
+            while cursors and len(pending) < client.limit.limit:
+                group, cursor = cursors[0]
+                rng = cursor.take(governor.size)
+                if rng is None:
+                    cursors.pop(0)
+                    continue
+                pending.add(asyncio.ensure_future(fetch(group, rng)))
             if not pending:
                 break
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)

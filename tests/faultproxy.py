@@ -1,7 +1,8 @@
 """A real HTTP JSON-RPC proxy in front of anvil, for provider behaviour a local node does not show.
 
-It runs an aiohttp server on 127.0.0.1 in a thread of its own; `rewrite(request, response)` may change each
-JSON-RPC answer (single or batch) before it goes back to the client.
+It runs an aiohttp server on 127.0.0.1 in a thread of its own. `inject(body, n)` may answer the n-th HTTP
+request itself (an HTTP error, a truncated body, a JSON-RPC error, a dropped connection) instead of
+forwarding it; `rewrite(request, response)` may change each JSON-RPC answer (single or batch) that anvil gave.
 """
 
 from __future__ import annotations
@@ -16,13 +17,21 @@ import orjson
 from aiohttp import web
 
 Rewrite = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+Inject = Callable[[Any, int], "web.StreamResponse | None"]
+
+
+def keep(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    return response
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, rewrite: Rewrite) -> None:
+    def __init__(self, upstream: str, rewrite: Rewrite = keep, inject: Inject | None = None) -> None:
         self.upstream = upstream
         self.rewrite = rewrite
+        self.inject = inject
         self.requests: list[str] = []
+        self.injected = 0
+        self._count = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner: web.AppRunner | None = None
@@ -57,8 +66,19 @@ class FaultProxy:
         if self._session:
             await self._session.close()
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = orjson.loads(await request.read())
+        self._count += 1
+        if self.inject is not None:
+            injected = self.inject(body, self._count)
+            if injected is not None:
+                self.injected += 1
+                if isinstance(injected, web.HTTPException):
+                    raise injected
+                if injected.status == 599:  # drop the connection without an answer
+                    assert request.transport is not None
+                    request.transport.abort()
+                return injected
         assert self._session is not None
         async with self._session.post(self.upstream, data=orjson.dumps(body),
                                       headers={"content-type": "application/json"}) as resp:

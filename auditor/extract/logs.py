@@ -1,27 +1,36 @@
-"""Fetching the logs of a group of sources over one block range, splitting when the provider refuses it."""
+"""Fetching the logs of a group of sources over one block range, cutting it when the provider refuses it."""
 
 from __future__ import annotations
 
 from auditor.errors import TooManyResultsError
-from auditor.extract.ranges import halves
+from auditor.extract.governor import RangeGovernor
+from auditor.extract.ranges import chunks
 from auditor.model import Block, BlockRange, RawLog, Source
 from auditor.rpc.client import RpcClient
 from auditor.rpc.eth import get_blocks, get_logs
 
 
-async def fetch_range(client: RpcClient, sources: list[Source], rng: BlockRange) -> tuple[list[RawLog], int]:
-    """All logs of the sources' events in the range; returns the logs and how many splits it took."""
+async def fetch_range(client: RpcClient, sources: list[Source], rng: BlockRange,
+                      governor: RangeGovernor) -> tuple[list[RawLog], int]:
+    """All logs of the sources' events in the range; returns the logs and how many splits it took.
+    A refused range is cut into the pieces the provider accepts, which together cover it exactly."""
     addresses = sorted({s.address for s in sources})
     topics = sorted({e.topic0 for s in sources for e in s.events})
     try:
-        return await get_logs(client, addresses, topics, rng), 0
-    except TooManyResultsError:
+        logs = await get_logs(client, addresses, topics, rng)
+    except TooManyResultsError as exc:
         if rng.size < 2:
             raise
-        left, right = halves(rng)
-        a, sa = await fetch_range(client, sources, left)
-        b, sb = await fetch_range(client, sources, right)
-        return a + b, 1 + sa + sb
+        size = governor.refused(rng.size, exc.suggested)
+        out: list[RawLog] = []
+        splits = 1
+        for part in chunks([rng], size):
+            part_logs, part_splits = await fetch_range(client, sources, part, governor)
+            out += part_logs
+            splits += part_splits
+        return out, splits
+    governor.succeeded(rng.size)
+    return logs, 0
 
 
 async def block_headers(client: RpcClient, logs: list[RawLog]) -> list[Block]:

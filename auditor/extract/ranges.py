@@ -57,3 +57,34 @@ def halves(r: BlockRange) -> tuple[BlockRange, BlockRange]:
         raise ValueError("cannot split a single block")
     mid = r.start + r.size // 2 - 1
     return BlockRange(r.start, mid), BlockRange(mid + 1, r.end)
+
+
+class RangeCursor:
+    """Walks a list of gaps, handing out the next range of whatever size is asked for at the time,
+    so the range size can change during a run without skipping or repeating a block."""
+
+    def __init__(self, gaps: list[BlockRange]) -> None:
+        self._gaps = merge(gaps)
+        self._i = 0
+        self._next = self._gaps[0].start if self._gaps else 0
+
+    def take(self, size: int) -> BlockRange | None:
+        if size < 1:
+            raise ValueError("size must be positive")
+        if self._i >= len(self._gaps):
+            return None
+        gap = self._gaps[self._i]
+        end = min(gap.end, self._next + size - 1)
+        out = BlockRange(self._next, end)
+        if end == gap.end:
+            self._i += 1
+            self._next = self._gaps[self._i].start if self._i < len(self._gaps) else 0
+        else:
+            self._next = end + 1
+        return out
+
+    @property
+    def remaining(self) -> int:
+        if self._i >= len(self._gaps):
+            return 0
+        return (self._gaps[self._i].end - self._next + 1) + sum(g.size for g in self._gaps[self._i + 1:])

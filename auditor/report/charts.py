@@ -22,12 +22,15 @@ from auditor.report.dataset import WeeklySeries
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-FIGSIZE = (7.5, 3.4)
+# Narrow enough that text stays legible when a phone scales the chart to its width; the legend sits above
+# the axes so the bars get the full width.
+FIGSIZE = (6.0, 3.4)
+LEGEND_COLUMNS = 4
 RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "gpu-rental-auditor",
     "svg.fonttype": "none",  # text stays text: smaller, selectable, no embedded glyphs
     "font.family": "sans-serif",
-    "font.size": 9,
+    "font.size": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -103,7 +106,8 @@ def _figure(series: WeeklySeries, ylabel: str) -> tuple[Figure, Axes]:
 
 def _finish(fig: Figure, ax: Axes, series: WeeklySeries) -> str:
     if series.marketplaces:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False,
+                  ncols=min(LEGEND_COLUMNS, len(series.marketplaces)), borderaxespad=0.2)
     else:
         ax.text(0.5, 0.5, "no rentals in these weeks", transform=ax.transAxes, ha="center", va="center")
         ax.set_ylim(0, 1)

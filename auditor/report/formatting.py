@@ -28,13 +28,16 @@ class Style:
     """A column's display label and number format."""
 
     label: str
-    kind: str = "text"  # text | code | int | block | hours | delta | pct | usd | amount | factor | bool
+    # text | code | id | int | block | hours | delta | pct | usd | amount | factor | bool;
+    # `id` is code kept on one line (addresses, hashes, entity ids); `code` may wrap anywhere (URLs, raw strings)
+    kind: str = "text"
+    wrap: bool = True  # False for dates, times and week labels, which break badly at their hyphens
 
 
 STYLES: dict[str, Style] = {
     "rank": Style("#", "int"),
-    "week": Style("Week"),
-    "week_start": Style("Week starts"),
+    "week": Style("Week", wrap=False),
+    "week_start": Style("Week starts", wrap=False),
     "marketplace": Style("Marketplace"),
     "marketplaces": Style("Marketplaces"),
     "chain_id": Style("Chain id", "block"),
@@ -48,7 +51,7 @@ STYLES: dict[str, Style] = {
     "open_leases": Style("Open leases", "int"),
     "unknown_gpu": Style("Unknown GPU", "int"),
     "no_usd_price": Style("No USD price", "int"),
-    "payment_token": Style("Token", "code"),
+    "payment_token": Style("Token", "id"),
     "payment_amount": Style("Amount (token units)", "amount"),
     "rentals_without_usd": Style("No USD price", "int"),
     "gpu": Style("GPU"),
@@ -59,18 +62,18 @@ STYLES: dict[str, Style] = {
     "eccn_oct2023": Style("ECCN (Oct 2023)"),
     "h100e_per_gpu": Style("H100e per GPU", "factor"),
     "gpu_hours": Style("GPU-hours", "hours"),
-    "cluster_id": Style("Entity", "code"),
+    "cluster_id": Style("Entity", "id"),
     "addresses": Style("Addresses", "int"),
     "buyer_addresses": Style("Buyer addr.", "int"),
     "funder_addresses": Style("Funder addr.", "int"),
     "active_buyers": Style("Active buyers", "int"),
     "evidence_rows": Style("Evidence", "int"),
     "heuristics": Style("Heuristics"),
-    "first_rental": Style("First rental (UTC)"),
+    "first_rental": Style("First rental (UTC)", wrap=False),
     "head_block": Style("Head block", "block"),
     "safe_block": Style("Safe block", "block"),
-    "head_time": Style("Head time (UTC)"),
-    "last_rental_time": Style("Newest rental (UTC)"),
+    "head_time": Style("Head time (UTC)", wrap=False),
+    "last_rental_time": Style("Newest rental (UTC)", wrap=False),
     "source": Style("Source", "code"),
     "kind": Style("Kind"),
     "start_block": Style("Start block", "block"),
@@ -81,8 +84,8 @@ STYLES: dict[str, Style] = {
     "gpu_model_raw": Style("GPU string as posted", "code"),
     "open_this_week": Style("Opened this week", "int"),
     "open_until_week_end": Style("Open, all weeks so far", "int"),
-    "oldest_start": Style("Oldest start (UTC)"),
-    "key": Style("Setting", "code"),
+    "oldest_start": Style("Oldest start (UTC)", wrap=False),
+    "key": Style("Setting", "id"),
     "value": Style("Value"),
     "method": Style("Method"),
     "dense_bf16_tflops": Style("Dense BF16 TFLOPS", "hours"),
@@ -112,6 +115,25 @@ STYLES: dict[str, Style] = {
     "consistent": Style("Consistent", "bool"),
     "total_h100e_hours": Style("H100e-hours, all marketplaces", "hours"),
     "total_rentals": Style("Rentals, all marketplaces", "int"),
+    "rentals_without_amount": Style("No payment amount", "int"),
+    "safe_time": Style("Indexed to (UTC)", wrap=False),
+    "hours_behind_head": Style("Hours behind head", "hours"),
+    "covers_week": Style("Covers the week", "bool"),
+    "blocks_behind_head": Style("Behind head", "int"),
+    "evidence_strength": Style("Evidence strength"),
+    "funding_sources": Style("Funded via"),
+    "funding_source": Style("First funded via"),
+    "funders": Style("Funders", "int"),
+    "address": Style("Address", "id"),
+    "role": Style("Role"),
+    "funder": Style("First funder", "id"),
+    "funding_status": Style("Funding status"),
+    "funding_chain_id": Style("Funding chain id", "block"),
+    "funding_value_eth": Style("First funding (native coin)", "amount"),
+    "funding_time": Style("First funded (UTC)", wrap=False),
+    "funding_tx_hash": Style("Funding transaction", "id"),
+    "is_new": Style("New", "bool"),
+    "clustered": Style("Clustered", "bool"),
 }
 
 
@@ -179,12 +201,13 @@ DECIMAL_FORMATS: dict[str, tuple[str, int, str, str]] = {
     "factor": ("", 3, ".3f", ""),
 }
 NUMERIC_KINDS = frozenset({*DECIMAL_FORMATS, "amount", "block"})
+CODE_KINDS = frozenset({"code", "id"})
 
 
 def md_cell(value: Cell, column: str) -> str:
     """A Markdown table cell: escaped so on-chain strings cannot break the table or inject markup."""
     text = display(value, column)
-    if style(column).kind == "code" and value is not None:
+    if style(column).kind in CODE_KINDS and value is not None:
         return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
     return text.translate(MD_SPECIAL)
 
@@ -192,9 +215,17 @@ def md_cell(value: Cell, column: str) -> str:
 def html_cell(value: Cell, column: str) -> Markup:
     """An HTML table cell's content, escaped."""
     text = display(value, column)
-    if style(column).kind == "code" and value is not None:
+    kind = style(column).kind
+    if kind == "id" and value is not None:
+        return Markup('<code class="id">{}</code>').format(text)
+    if kind == "code" and value is not None:
         return Markup("<code>{}</code>").format(text)
     return escape(text)
+
+
+def wraps(column: str) -> bool:
+    """Whether a column's cells may break across lines (numbers never do; see also `Style.wrap`)."""
+    return style(column).wrap and not is_numeric(column)
 
 
 def is_numeric(column: str) -> bool:

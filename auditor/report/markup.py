@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
-from auditor.report.formatting import html_cell, is_numeric, label, md_cell
+from auditor.report.formatting import html_cell, is_numeric, label, md_cell, wraps
 from auditor.report.queries import Cell, Table
 
 EMPTY_MD = "_None._"
@@ -46,7 +46,9 @@ def html_table(rows: Rows, columns: Sequence[str], like: Mapping[str, str] | Non
     formats = {c: (like or {}).get(c, c) for c in columns}
 
     def cls(column: str) -> Markup:
-        return Markup(' class="num"') if is_numeric(formats[column]) else Markup("")
+        if is_numeric(formats[column]):
+            return Markup(' class="num"')
+        return Markup("") if wraps(formats[column]) else Markup(' class="nowrap"')
 
     head = Markup("").join(
         Markup("<th{}>{}</th>").format(cls(c), c if c in (like or {}) else label(c)) for c in columns

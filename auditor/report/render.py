@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from auditor.report import formatting, markup
-from auditor.report.dataset import ReportData
+from auditor.report.dataset import ADDRESSES_PER_ENTITY, ReportData
 from auditor.report.queries import Table
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def render_report(data: ReportData, template: str, charts: Sequence[Chart]) -> s
         t=data.tables,
         charts=charts,
         csv_files=sorted(f"{name}.csv" for name in data.tables),
+        addresses_per_entity=ADDRESSES_PER_ENTITY,
     )
 
 

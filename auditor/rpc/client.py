@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import orjson
 
-from auditor.errors import RpcError, RpcResponseError, TooManyResultsError, TransientRpcError
+from auditor.errors import RateLimitedError, RpcError, TransientRpcError
+from auditor.rpc.classify import classify_error
 from auditor.rpc.urls import check_url, redact_url
 
 MAX_RETRIES = 6
@@ -27,11 +27,8 @@ BACKOFF_CAP_S = 20.0
 REQUEST_TIMEOUT_S = 60.0
 MAX_BATCH = 100
 
-_TOO_MANY = re.compile(
-    r"query returned more than|too many results|response size|response too large|exceeds? (the )?max|"
-    r"block range|range is too large|limited to|log response size|query timeout|results? exceed",
-    re.I)
-_RATE_LIMIT = re.compile(r"rate limit|too many requests|exceeded .*(capacity|quota|compute units)|throughput", re.I)
+RETRY_AFTER_CAP_S = 60.0
+GROW_AFTER_SUCCESSES = 20
 
 
 @dataclass
@@ -40,31 +37,52 @@ class RpcStats:
 
     calls: int = 0
     retries: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
+    rate_limited: int = 0
 
 
-def classify_error(method: str, error: dict[str, Any], where: str) -> RpcError:
-    """A JSON-RPC error object as the matching exception (message-based: codes differ between providers)."""
-    code = error.get("code")
-    message = str(error.get("message", ""))[:300]
-    text = f"{where}: {method} failed: {message} (code {code})"
-    if method == "eth_getLogs" and _TOO_MANY.search(message):
-        return TooManyResultsError(text, code, method)
-    if code == 429 or _RATE_LIMIT.search(message):
-        return TransientRpcError(text)
-    return RpcResponseError(text, code if isinstance(code, int) else None, method)
+class AdaptiveLimit:
+    """Requests in flight to one endpoint: halved on a rate limit, grown back by one after a run of
+    successes, never above the configured maximum."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = self.limit = max(1, maximum)
+        self._in_flight = 0
+        self._successes = 0
+        self._cond = asyncio.Condition()
+
+    async def __aenter__(self) -> None:
+        async with self._cond:
+            await self._cond.wait_for(lambda: self._in_flight < self.limit)
+            self._in_flight += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._cond:
+            self._in_flight -= 1
+            self._cond.notify_all()
+
+    def throttled(self) -> None:
+        self.limit = max(1, self.limit // 2)
+        self._successes = 0
+
+    def succeeded(self) -> None:
+        self._successes += 1
+        if self._successes >= GROW_AFTER_SUCCESSES and self.limit < self.maximum:
+            self.limit += 1
+            self._successes = 0
 
 
 class RpcClient:
     """Calls one endpoint. `where` (the redacted URL) is the only form of the URL that appears in messages."""
 
-    def __init__(self, url: str, session: aiohttp.ClientSession, *, max_retries: int = MAX_RETRIES) -> None:
+    def __init__(self, url: str, session: aiohttp.ClientSession, *, max_retries: int = MAX_RETRIES,
+                 concurrency: int = 16) -> None:
         self._url = check_url(url)
         self.where = redact_url(url)
         self._session = session
         self._max_retries = max_retries
         self._ids = 0
         self.stats = RpcStats()
+        self.limit = AdaptiveLimit(concurrency)
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None) -> Any:
         """One request; retried while the failure is transient (`retries` overrides the client's limit)."""
@@ -84,14 +102,22 @@ class RpcClient:
         attempt = 0
         while True:
             try:
-                return await self._post(calls, single)
-            except TransientRpcError:
+                async with self.limit:
+                    result = await self._post(calls, single)
+                self.limit.succeeded()
+                return result
+            except TransientRpcError as exc:
                 attempt += 1
                 if attempt > limit:
                     raise
                 self.stats.retries += 1
-                delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
-                await asyncio.sleep(delay * (0.5 + random.random() / 2))
+                delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+                if isinstance(exc, RateLimitedError):
+                    self.stats.rate_limited += 1
+                    self.limit.throttled()
+                    if exc.retry_after is not None:
+                        delay = min(RETRY_AFTER_CAP_S, exc.retry_after)
+                await asyncio.sleep(delay)
 
     async def _post(self, calls: list[tuple[str, list[Any]]], single: bool) -> list[Any]:
         ids = list(range(self._ids, self._ids + len(calls)))
@@ -107,6 +133,7 @@ class RpcClient:
                                           headers={"content-type": "application/json"}) as resp:
                 body = await resp.read()
                 status = resp.status
+                retry_after = _retry_after(resp.headers.get("Retry-After"))
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror if exc.os_error and exc.os_error.strerror else type(exc).__name__
             raise TransientRpcError(f"{self.where}: cannot connect ({reason})") from None
@@ -115,7 +142,9 @@ class RpcClient:
         except aiohttp.ClientError as exc:
             raise TransientRpcError(f"{self.where}: {methods}: {type(exc).__name__}: "
                                     f"{_scrub(str(exc), self._url)}") from None
-        if status == 429 or status >= 500:
+        if status == 429:
+            raise RateLimitedError(f"{self.where}: {methods}: HTTP 429", retry_after)
+        if status >= 500:
             raise TransientRpcError(f"{self.where}: {methods}: HTTP {status}")
         if status >= 400:
             raise RpcError(f"{self.where}: {methods}: HTTP {status} (is this a JSON-RPC endpoint?)")
@@ -147,6 +176,14 @@ class RpcClient:
         return results
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (the HTTP-date form is rare for RPC providers and treated as absent)."""
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _scrub(text: str, url: str) -> str:
     """Error texts from aiohttp may quote the URL; cut it out."""
     return text.replace(url, redact_url(url))
@@ -159,4 +196,4 @@ async def open_client(url: str, *, connections: int = 16) -> AsyncIterator[RpcCl
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S, sock_connect=10)
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        yield RpcClient(url, session)
+        yield RpcClient(url, session, concurrency=connections)
