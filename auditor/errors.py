@@ -26,6 +26,11 @@ class TransientRpcError(RpcError):
     transient = True
 
 
+class InvalidResponseError(TransientRpcError):
+    """An answer that contradicts the question (a log outside the range, of another contract or event):
+    never stored; asked again, possibly of another endpoint."""
+
+
 class RateLimitedError(TransientRpcError):
     """The provider throttles: back off (honouring Retry-After) and send fewer requests at once."""
 

@@ -11,6 +11,7 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Awaitable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +28,9 @@ from auditor.extract.logs import block_headers, fetch_range
 from auditor.extract.ranges import RangeCursor, missing
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, RawLog, Source
-from auditor.rpc.client import RpcClient, open_client
+from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
+from auditor.rpc.pool import RpcPool
 from auditor.store.db import open_db
 from auditor.store.funding import buyers_to_check, write_funding
 from auditor.store.load import covered, register_source, write_range
@@ -140,14 +142,19 @@ async def run_index(req: IndexRequest, progress: Progress | None = None) -> list
     validate(req)
     progress = progress or NoProgress()
     summaries = []
-    for url in req.rpc_urls:
-        async with open_client(url, connections=req.concurrency) as client:
-            summaries.append(await _index_chain(req, client, progress))
+    async with AsyncExitStack() as stack:
+        by_chain: dict[int, list[RpcClient]] = {}
+        for url in dict.fromkeys(req.rpc_urls):
+            client = await stack.enter_async_context(open_client(url, connections=req.concurrency))
+            by_chain.setdefault(await chain_id(client), []).append(client)
+        for chain, clients in by_chain.items():
+            rpc: Rpc = clients[0] if len(clients) == 1 else RpcPool(clients)
+            summaries.append(await _index_chain(req, rpc, chain, progress))
     return summaries
 
 
-async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress) -> ChainSummary:
-    chain = await chain_id(client)
+async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Progress) -> ChainSummary:
+    """Index one chain through one endpoint or a pool of endpoints serving it."""
     head = await block_number(client)
     summary = ChainSummary(chain, chain_name(chain), client.where, head=head)
     if req.adhoc:
@@ -184,7 +191,7 @@ async def _index_chain(req: IndexRequest, client: RpcClient, progress: Progress)
     return summary
 
 
-async def _earliest_block(client: RpcClient) -> int:
+async def _earliest_block(client: Rpc) -> int:
     """The first block the node has: 0 on full chains, later on devnets started at a given number."""
     try:
         return to_int((await get_block(client, "earliest"))["number"], "block number")
@@ -192,7 +199,7 @@ async def _earliest_block(client: RpcClient) -> int:
         return 0
 
 
-async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int, earliest: int) -> int:
+async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int) -> int:
     """Compare stored block hashes with the node, newest first; on a mismatch roll back to the highest
     block that still matches (the fork point). Returns the depth rolled back (0: no reorg)."""
     below: int | None = None
@@ -250,7 +257,7 @@ def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req
     return [(group, list(gaps)) for gaps, group in groups.items()]
 
 
-async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int,
+async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
                      plan: list[tuple[list[Source], list[BlockRange]]], governor: RangeGovernor,
                      summary: ChainSummary, progress: Progress) -> None:
     """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
@@ -266,7 +273,7 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: i
     cursors = [(group, RangeCursor(gaps)) for group, gaps in plan]
     try:
         while True:
-            while cursors and len(pending) < client.limit.limit:
+            while cursors and len(pending) < client.in_flight:
                 group, cursor = cursors[0]
                 rng = cursor.take(governor.size)
                 if rng is None:
@@ -296,7 +303,7 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: i
         progress.finish(label)
 
 
-async def _discover_funding(con: duckdb.DuckDBPyConnection, client: RpcClient, chain: int, earliest: int,
+async def _discover_funding(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int,
                             to: int, concurrency: int, summary: ChainSummary, progress: Progress) -> None:
     addresses = buyers_to_check(con, chain, to)
     label = f"{summary.name} funding"

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from auditor.cli import main
 from auditor.devnet import Devnet
+from auditor.errors import InvalidResponseError
 from auditor.sync import ChainSummary, IndexRequest, run_index
 from tests.faultproxy import FaultProxy
 
@@ -134,3 +135,63 @@ def test_non_retryable_error_stops_with_a_clear_message(devnet: Devnet, tmp_path
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and err.strip().splitlines()[-1] == errors[0] and "Traceback" not in err
     assert "does not exist" in errors[0] and "SECRETKEY" not in err
+
+
+def test_several_urls_share_the_load_and_fail_over(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:
+    def dies_after_start(body: Any, n: int) -> web.Response | None:
+        return web.Response(status=503, text="down") if n > 3 else None
+
+    with FaultProxy(devnet.urls[8453]) as healthy, FaultProxy(devnet.urls[8453]) as other, \
+            FaultProxy(devnet.urls[8453], inject=dies_after_start) as dying:
+        db = tmp_path / "a.duckdb"
+        (summary,) = asyncio.run(run_index(IndexRequest(
+            rpc_urls=(healthy.url, other.url, dying.url), db_path=db, confirmations=0, funding=False,
+            chunk_blocks=50)))
+    _same_as_direct(db, analysed_db)
+    assert healthy.requests.count("eth_getLogs") > 3 and other.requests.count("eth_getLogs") > 3
+    assert dying.injected > 0
+    assert summary.rpc_host.count("http://127.0.0.1") == 3
+
+
+def _bogus_log(template: dict[str, Any], **change: str) -> dict[str, Any]:
+    log = dict(template)
+    log.update(change)
+    return log
+
+
+def test_answers_that_contradict_the_question_are_never_stored(devnet: Devnet, analysed_db: Path,
+                                                              tmp_path: Path) -> None:
+    """A log of a contract not asked for, or outside the range: rejected, asked again; a provider that keeps
+    doing it stops the run with nothing of it stored."""
+    stranger = "0x" + "5a" * 20
+    seen = {"n": 0}
+
+    def once(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+        logs = response.get("result")
+        if request["method"] == "eth_getLogs" and logs and seen["n"] < 2:
+            seen["n"] += 1
+            far = hex(int(request["params"][0]["toBlock"], 16) + 5)
+            response["result"] = [*logs, _bogus_log(logs[0], address=stranger) if seen["n"] == 1
+                                  else _bogus_log(logs[0], blockNumber=far)]
+        return response
+
+    with FaultProxy(devnet.urls[8453], rewrite=once) as proxy:
+        _index_through(proxy, tmp_path / "a.duckdb")
+    assert seen["n"] == 2
+    _same_as_direct(tmp_path / "a.duckdb", analysed_db)
+
+    def always(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+        logs = response.get("result")
+        if request["method"] == "eth_getLogs" and logs:
+            response["result"] = [*logs, _bogus_log(logs[0], address=stranger)]
+        return response
+
+    db = tmp_path / "b.duckdb"
+    with FaultProxy(devnet.urls[8453], rewrite=always) as proxy, pytest.raises(InvalidResponseError):
+        _index_through(proxy, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM spheron_lease_created WHERE contract = $s", {"s": stranger}
+                           ).fetchone() == (0,)
+    finally:
+        con.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RpcResponseError
-from auditor.rpc.client import RpcClient
+from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_block, to_int
 
 _NO_STATE = ("missing trie node", "header not found", "historical state", "state not available",
@@ -30,13 +30,13 @@ class Funding:
     value_wei: int | None = None
 
 
-async def _active(client: RpcClient, address: str, block: int) -> bool:
+async def _active(client: Rpc, address: str, block: int) -> bool:
     balance, nonce = await client.batch([("eth_getBalance", [address, hex(block)]),
                                          ("eth_getTransactionCount", [address, hex(block)])])
     return to_int(balance, "balance") > 0 or to_int(nonce, "nonce") > 0
 
 
-async def first_funding(client: RpcClient, address: str, low: int, high: int) -> Funding:
+async def first_funding(client: Rpc, address: str, low: int, high: int) -> Funding:
     """Where `address` was first funded in [low, high]; O(log n) state reads plus one block."""
     try:
         if not await _active(client, address, high):

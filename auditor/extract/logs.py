@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from auditor.errors import TooManyResultsError
+import asyncio
+
+from auditor.errors import InvalidResponseError, TooManyResultsError
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.ranges import chunks
 from auditor.model import Block, BlockRange, RawLog, Source
-from auditor.rpc.client import RpcClient
+from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_blocks, get_logs
 
+INVALID_ANSWER_RETRIES = 2
 
-async def fetch_range(client: RpcClient, sources: list[Source], rng: BlockRange,
+
+async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
                       governor: RangeGovernor) -> tuple[list[RawLog], int]:
     """All logs of the sources' events in the range; returns the logs and how many splits it took.
     A refused range is cut into the pieces the provider accepts, which together cover it exactly."""
     addresses = sorted({s.address for s in sources})
     topics = sorted({e.topic0 for s in sources for e in s.events})
     try:
-        logs = await get_logs(client, addresses, topics, rng)
+        logs = await _checked_logs(client, addresses, topics, rng)
     except TooManyResultsError as exc:
         if rng.size < 2:
             raise
@@ -33,7 +37,20 @@ async def fetch_range(client: RpcClient, sources: list[Source], rng: BlockRange,
     return logs, 0
 
 
-async def block_headers(client: RpcClient, logs: list[RawLog]) -> list[Block]:
+async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes], rng: BlockRange) -> list[RawLog]:
+    """get_logs, asked again when the answer contradicts the question (the next try may reach another
+    endpoint of a pool)."""
+    for attempt in range(INVALID_ANSWER_RETRIES + 1):
+        try:
+            return await get_logs(client, addresses, topics, rng)
+        except InvalidResponseError:
+            if attempt == INVALID_ANSWER_RETRIES:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+async def block_headers(client: Rpc, logs: list[RawLog]) -> list[Block]:
     """The blocks the logs came from. The timestamp comes with the log where the node includes it
     (`blockTimestamp`); only the other blocks are fetched, in batches."""
     known: dict[int, Block] = {}

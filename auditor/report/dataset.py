@@ -38,6 +38,9 @@ TABLE_QUERIES = (
     "rentals",
 )
 
+# Tables derived in Python from the query results (each is a CSV too).
+DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings")
+
 
 @dataclass(frozen=True)
 class WeeklySeries:

@@ -12,7 +12,7 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -71,6 +71,22 @@ class AdaptiveLimit:
             self._successes = 0
 
 
+class Rpc(Protocol):
+    """One endpoint or a pool of endpoints of the same chain: what extraction needs."""
+
+    where: str
+
+    @property
+    def stats(self) -> RpcStats: ...
+
+    @property
+    def in_flight(self) -> int: ...
+
+    async def call(self, method: str, params: list[Any], *, retries: int | None = None) -> Any: ...
+
+    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]: ...
+
+
 class RpcClient:
     """Calls one endpoint. `where` (the redacted URL) is the only form of the URL that appears in messages."""
 
@@ -79,10 +95,15 @@ class RpcClient:
         self._url = check_url(url)
         self.where = redact_url(url)
         self._session = session
-        self._max_retries = max_retries
+        self.max_retries = max_retries
         self._ids = 0
         self.stats = RpcStats()
         self.limit = AdaptiveLimit(concurrency)
+
+    @property
+    def in_flight(self) -> int:
+        """How many requests may be in flight now (lowered while the endpoint rate-limits)."""
+        return self.limit.limit
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None) -> Any:
         """One request; retried while the failure is transient (`retries` overrides the client's limit)."""
@@ -98,7 +119,7 @@ class RpcClient:
 
     async def _with_retries(self, calls: list[tuple[str, list[Any]]], single: bool,
                             retries: int | None = None) -> list[Any]:
-        limit = self._max_retries if retries is None else retries
+        limit = self.max_retries if retries is None else retries
         attempt = 0
         while True:
             try:

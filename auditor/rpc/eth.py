@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.errors import RpcError
+from auditor.errors import InvalidResponseError, RpcError
 from auditor.model import Block, BlockRange, RawLog
-from auditor.rpc.client import RpcClient
+from auditor.rpc.client import Rpc
 
 
 def to_int(value: Any, what: str) -> int:
@@ -21,12 +21,12 @@ def to_int(value: Any, what: str) -> int:
 FIRST_CONTACT_RETRIES = 2
 
 
-async def chain_id(client: RpcClient) -> int:
+async def chain_id(client: Rpc) -> int:
     """The chain behind the endpoint; the first call, so a dead URL fails after few retries."""
     return to_int(await client.call("eth_chainId", [], retries=FIRST_CONTACT_RETRIES), "chain id")
 
 
-async def block_number(client: RpcClient) -> int:
+async def block_number(client: Rpc) -> int:
     return to_int(await client.call("eth_blockNumber", []), "block number")
 
 
@@ -37,7 +37,7 @@ def parse_block(raw: Any) -> Block:
                  timestamp=to_int(raw.get("timestamp"), "block timestamp"))
 
 
-async def get_block(client: RpcClient, tag: int | str, full: bool = False) -> dict[str, Any]:
+async def get_block(client: Rpc, tag: int | str, full: bool = False) -> dict[str, Any]:
     ref = hex(tag) if isinstance(tag, int) else tag
     raw = await client.call("eth_getBlockByNumber", [ref, full])
     if not isinstance(raw, dict):
@@ -45,13 +45,13 @@ async def get_block(client: RpcClient, tag: int | str, full: bool = False) -> di
     return raw
 
 
-async def get_blocks(client: RpcClient, numbers: list[int]) -> list[Block]:
+async def get_blocks(client: Rpc, numbers: list[int]) -> list[Block]:
     """Headers of many blocks in JSON-RPC batches."""
     raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
     return [parse_block(r) for r in raws]
 
 
-async def get_block_hashes(client: RpcClient, numbers: list[int]) -> list[str | None]:
+async def get_block_hashes(client: Rpc, numbers: list[int]) -> list[str | None]:
     """Hashes of many blocks; None where the node has no such block (the chain got shorter)."""
     raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
     return [str(r["hash"]).lower() if isinstance(r, dict) and r.get("hash") else None for r in raws]
@@ -76,7 +76,7 @@ def parse_log(raw: dict[str, Any]) -> RawLog:
         raise RpcError(f"node returned a malformed log ({type(exc).__name__}: {exc})") from None
 
 
-async def get_logs(client: RpcClient, addresses: list[str], topic0s: list[bytes], rng: BlockRange) -> list[RawLog]:
+async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng: BlockRange) -> list[RawLog]:
     """Logs of these contracts with these topic0s in the range, validated against what was asked."""
     flt = {"fromBlock": hex(rng.start), "toBlock": hex(rng.end), "address": addresses,
            "topics": [["0x" + t.hex() for t in topic0s]]}
@@ -91,7 +91,7 @@ async def get_logs(client: RpcClient, addresses: list[str], topic0s: list[bytes]
         log = parse_log(raw)
         if not (rng.start <= log.block_number <= rng.end) or log.address not in wanted_addr \
                 or not log.topics or log.topics[0] not in wanted_topics:
-            raise RpcError(f"{client.where}: eth_getLogs returned a log that was not asked for "
+            raise InvalidResponseError(f"{client.where}: eth_getLogs returned a log that was not asked for "
                            f"(block {log.block_number}, contract {log.address})")
         logs.append(log)
     return logs
