@@ -98,8 +98,9 @@ def index(
         progress.close()
     for s in summaries:
         _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
-                   f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits), {s.rows} rows written, "
-                   f"{s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, {s.retries} retries"
+                   f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits after {s.refusals} refusals), "
+                   f"{s.rows} rows written, {s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, "
+                   f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
                    highlight=False)
 

@@ -164,3 +164,14 @@ def test_debug_shows_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     code, _, err = run(capsys, "--debug", "status", "--db", str(tmp_path / "absent.duckdb"))
     assert code == 1
     assert "Traceback" in err and err.strip().splitlines()[-1].startswith("error: ")
+
+
+@pytest.mark.parametrize("week", ["2026-W54", "2026-13", "last-week", "2025-W00"])
+def test_report_bad_week(capsys: pytest.CaptureFixture[str], tmp_path: Path, week: str) -> None:
+    db = tmp_path / "a.duckdb"
+    with open_db(db):
+        pass
+    code, _, err = run(capsys, "report", "--db", str(db), "--week", week, "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert_one_line_error(err)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -195,3 +195,17 @@ def test_answers_that_contradict_the_question_are_never_stored(devnet: Devnet, a
                            ).fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_endpoint_that_is_not_an_evm_chain(devnet: Devnet, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSON-RPC server of another kind (a Solana or Cosmos node) answers eth_chainId with 'method not found'."""
+    def inject(body: Any, n: int) -> web.Response | None:
+        return _error(body, -32601, "Method not found") if isinstance(body, dict) else None
+
+    db = tmp_path / "a.duckdb"
+    with FaultProxy(devnet.urls[8453], inject=inject) as proxy, pytest.raises(SystemExit) as exit_info:
+        main(["index", "--rpc", proxy.url, "--db", str(db)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 1
+    assert err.startswith("error: ") and "eth_chainId failed: Method not found" in err
+    assert len(err.strip().splitlines()) == 1 and not db.exists()
