@@ -97,6 +97,7 @@ def test_result_cap_without_a_number(devnet: Devnet, analysed_db: Path, tmp_path
     with FaultProxy(devnet.urls[8453], rewrite=cap_results) as proxy:
         summary = _index_through(proxy, tmp_path / "a.duckdb", chunk_blocks=400)
     _same_as_direct(tmp_path / "a.duckdb", analysed_db)
+    print(f"result cap: {summary.refusals} refusals, {summary.splits} splits, {summary.ranges} ranges")
     assert summary.splits > 0 and summary.refusals > 0
 
 
@@ -118,6 +119,8 @@ def test_transport_faults_are_survived(devnet: Devnet, analysed_db: Path, tmp_pa
     with FaultProxy(devnet.urls[8453], inject=inject) as proxy:
         summary = _index_through(proxy, tmp_path / "a.duckdb", chunk_blocks=60)
     _same_as_direct(tmp_path / "a.duckdb", analysed_db)
+    print(f"transport faults injected: {proxy.injected}, retries: {summary.retries}, "
+          f"rate-limited: {summary.rate_limited}, requests: {len(proxy.requests)}")
     assert proxy.injected >= 5 and summary.retries >= proxy.injected - 1 and summary.rate_limited > 0
 
 
