@@ -130,16 +130,26 @@ def report(
     week: Annotated[str, typer.Option(help="ISO week YYYY-Www, or 'last' (latest week with rentals).")],
     out: Annotated[Path, typer.Option(help="Directory; the report goes to OUT/YYYY-Www/.", file_okay=False)]
     = Path("reports"),
+    max_age: Annotated[float | None, typer.Option(
+        "--max-age", metavar="HOURS",
+        help="Exit with an error, after writing the report, when any chain's newest indexed block is older "
+             "than HOURS: lets cron or systemd alert on stale data.")] = None,
 ) -> None:
     """Write the weekly report (report.md, report.html, CSV extracts) for one ISO week."""
-    from auditor.report import resolve_week, write_weekly_report
+    import datetime as dt
+
+    from auditor.report import ensure_fresh, resolve_week, write_weekly_report
     from auditor.store.db import open_db
 
+    if max_age is not None and max_age <= 0:
+        raise InputError("--max-age must be a positive number of hours")
     with open_db(db, read_only=True) as con:
         resolved = resolve_week(con, week)
         out.mkdir(parents=True, exist_ok=True)
         path = write_weekly_report(con, resolved, out)
-    typer.echo(str(path / "report.html"))
+        typer.echo(str(path / "report.html"))
+        if max_age is not None:
+            ensure_fresh(con, dt.timedelta(hours=max_age), dt.datetime.now(dt.UTC))
 
 
 @app.command()

@@ -177,7 +177,7 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
         for attempt in range(MAX_REORG_PASSES):
             try:
                 summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
-                _register(con, chain, client.where, head_block, safe, sources, adhoc=req.adhoc is not None)
+                _register(con, sources, adhoc=req.adhoc is not None)
                 plan = _plan(con, chain, sources, req, earliest, to)
                 await _fetch_all(con, client, chain, plan, governor, summary, progress)
                 break
@@ -186,6 +186,7 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
                     raise
         if req.funding and not req.adhoc:
             await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
+        _record_heads(con, chain, client.where, head_block, safe)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
     return summary
@@ -225,14 +226,18 @@ async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
     return newest - fork
 
 
-def _register(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: Block, safe: Block | None,
-              sources: list[Source], adhoc: bool) -> None:
-    """Record the chain (head and safe block of this run) and its sources."""
+def _record_heads(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: Block, safe: Block | None) -> None:
+    """Record the head and safe block of a run that completed: staleness checks and open rentals rely on
+    `safe_time` meaning "indexed up to here", so a failed or killed run leaves the previous values."""
+    con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?), ?)",
+                [chain, chain_name(chain), host, head.number, head.timestamp,
+                 safe.number if safe else None, safe.timestamp if safe else None, safe.hash if safe else None])
+
+
+def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], adhoc: bool) -> None:
+    """Record the run's sources (and create an ad-hoc event's table)."""
     con.execute("BEGIN")
     try:
-        con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?), ?)",
-                    [chain, chain_name(chain), host, head.number, head.timestamp,
-                     safe.number if safe else None, safe.timestamp if safe else None, safe.hash if safe else None])
         for source in sources:
             if adhoc:
                 ensure_event_table(con, source.events[0])

@@ -175,3 +175,16 @@ def test_report_bad_week(capsys: pytest.CaptureFixture[str], tmp_path: Path, wee
     assert code == 1
     assert_one_line_error(err)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_report_max_age_alerts_after_writing(capsys: pytest.CaptureFixture[str], analysed_db: Path,
+                                             tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    code, stdout, err = run(capsys, "report", "--db", str(analysed_db), "--week", "last", "--out", str(out),
+                            "--max-age", "1")
+    assert code == 1 and "stale data" in err
+    assert_one_line_error(err)
+    assert (out / "2026-W46" / "report.html").exists() and stdout.strip().endswith("report.html")
+    code, _, err = run(capsys, "report", "--db", str(analysed_db), "--week", "2026-W46", "--out", str(out),
+                       "--max-age", "100000000")
+    assert code == 0, err

@@ -6,6 +6,9 @@ Report week 2026-W07 (Mon 9 Feb to Sun 15 Feb 2026). By hand:
   No estimate: 1 morpheus (unknown GPU), 1 livepeer (open lease).
   Entities by H100e-hours then rentals: cl-a 100.0/2, cl-b 60.0/3, cl-c 60.0/2, unclustered e1 0.0/1.
   New this week: cl-c and e1.
+  Evidence strength: cl-a corroborated (2 heuristics), cl-b single heuristic, cl-c one address, e1 not clustered.
+  First funders: a1, a2 by af and b1 by bf (own wallets); c1 by an exchange-like service; e1 not found
+  (no_archive); d1 not traced. Safe blocks: Arbitrum at 2026-02-20 11:00, Base at 10:00 UTC.
 """
 
 from __future__ import annotations
@@ -32,15 +35,19 @@ CREATE TABLE gpu_specs (gpu VARCHAR, vendor VARCHAR, market_class VARCHAR, dense
   eccn_oct2023 VARCHAR, h100e_bf16 DOUBLE, h100e_tpp DOUBLE, h100e_mem_bw DOUBLE, source VARCHAR,
   memory_gb DOUBLE);
 CREATE TABLE chains (chain_id BIGINT PRIMARY KEY, name VARCHAR, rpc_host VARCHAR, head_block BIGINT,
-  head_time TIMESTAMPTZ, safe_block BIGINT);
+  head_time TIMESTAMPTZ, safe_block BIGINT, safe_time TIMESTAMPTZ);
 CREATE TABLE sources (chain_id BIGINT, source VARCHAR, kind VARCHAR, marketplace VARCHAR, contract VARCHAR,
   start_block BIGINT, events VARCHAR[]);
 CREATE TABLE coverage (chain_id BIGINT, source VARCHAR, from_block BIGINT, to_block BIGINT);
 CREATE TABLE analysis_runs (key VARCHAR, value VARCHAR);
+CREATE TABLE funding (chain_id BIGINT, address VARCHAR, status VARCHAR, funder VARCHAR, block_number BIGINT,
+  block_time TIMESTAMPTZ, tx_hash VARCHAR, value_wei VARCHAR, value_eth DOUBLE, checked_to_block BIGINT);
+CREATE TABLE service_addresses (address VARCHAR, reason VARCHAR);
 """
 
 ARB, BASE = 42161, 8453
 REPORT_WEEK = "2026-W07"
+DEVNET_WEEK = "2026-W46"  # the last week of the devnet economy (it closes on Monday 2026-11-16 00:00 UTC)
 
 
 def addr(tag: str) -> str:
@@ -53,6 +60,8 @@ C1 = addr("c1")
 D1, DF = addr("d1"), addr("df")
 E1 = addr("e1")  # a buyer the analysis did not cluster
 PROVIDER = addr("99")
+EXCHANGE = addr("ee")  # a funder of many buyers: a service address, so it merges no one
+EXCHANGE_REASON = "first funder of 25 buyers (more than 20)"
 UNKNOWN_GPU_RAW = '=RTX-9090 | <b>ULTRA</b>'
 
 _counter = iter(range(1, 1000))
@@ -126,9 +135,28 @@ GPU_SPECS = [
 ]
 
 CHAINS = [
-    (ARB, "Arbitrum One", None, 300_000_000, "2026-02-20 12:00:00+00", 299_999_960),
-    (BASE, "Base", None, 26_000_000, "2026-02-20 11:00:00+00", 25_999_970),
+    (ARB, "Arbitrum One", None, 300_000_000, "2026-02-20 12:00:00+00", 299_999_960, "2026-02-20 11:00:00+00"),
+    (BASE, "Base", None, 26_000_000, "2026-02-20 11:00:00+00", 25_999_970, "2026-02-20 10:00:00+00"),
 ]
+
+
+def funded(chain: int, address: str, funder: str | None, time: str, status: str = "funded") -> tuple[object, ...]:
+    n = next(_counter)
+    when = dt.datetime.fromisoformat(time).replace(tzinfo=dt.UTC) if funder else None
+    return (chain, address, status, funder, n if funder else None, when, "0x" + f"{n:064x}" if funder else None,
+            "100000000000000000" if funder else None, 0.1 if funder else None, 299_999_960)
+
+
+FUNDING = [
+    funded(ARB, A1, AF, "2025-09-01 00:00:00"),
+    funded(BASE, A1, EXCHANGE, "2025-09-05 00:00:00"),  # later than the Arbitrum funding: not the first
+    funded(ARB, A2, AF, "2025-09-02 00:00:00"),
+    funded(BASE, B1, BF, "2025-09-03 00:00:00"),
+    funded(ARB, C1, EXCHANGE, "2026-02-01 00:00:00"),
+    funded(ARB, E1, None, "", status="no_archive"),
+]
+
+SERVICE_ADDRESSES = [(EXCHANGE, EXCHANGE_REASON), (PROVIDER, "marketplace provider")]
 
 SOURCES = [
     (ARB, "livepeer/TicketBroker#aa", "marketplace", "livepeer", addr("0a"), 100, ["TicketRedeemed"]),
@@ -162,7 +190,8 @@ def build_database(path: Path) -> Path:
         inserts: dict[str, Sequence[tuple[object, ...]]] = {
             "rentals": RENTALS, "address_clusters": CLUSTERS, "cluster_evidence": EVIDENCE,
             "entity_weekly": ENTITY_WEEKLY, "gpu_specs": GPU_SPECS, "chains": CHAINS, "sources": SOURCES,
-            "coverage": COVERAGE, "analysis_runs": ANALYSIS_RUNS,
+            "coverage": COVERAGE, "analysis_runs": ANALYSIS_RUNS, "funding": FUNDING,
+            "service_addresses": SERVICE_ADDRESSES,
         }
         for table, rows in inserts.items():
             marks = ", ".join("?" * len(rows[0]))
@@ -182,6 +211,18 @@ def ro_con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(db_path), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def devnet_report(analysed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The devnet economy's last week, written once from a read-only connection to the analysed devnet."""
+    from auditor.report import write_weekly_report
+
+    con = duckdb.connect(str(analysed_db), read_only=True)
+    try:
+        return write_weekly_report(con, DEVNET_WEEK, tmp_path_factory.mktemp("devnet-report"))
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="session")

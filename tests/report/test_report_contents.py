@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -10,11 +11,22 @@ import duckdb
 import pytest
 
 from auditor.report import write_weekly_report
-from auditor.report.dataset import TABLE_QUERIES, collect
+from auditor.report.dataset import ADDRESSES_PER_ENTITY, DERIVED_TABLES, TABLE_QUERIES, collect
 from auditor.report.formatting import csv_cell
 from auditor.report.weeks import parse_week
 
-from .conftest import A1, E1, REPORT_WEEK
+from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr
+
+SECTIONS = [
+    "## 1. Headline",
+    "## 2. Breakdown",
+    "## 3. Top entities",
+    "## 4. New entities",
+    "## 5. Where the money came from",
+    "## 6. Trailing 12 weeks",
+    "## 7. Data coverage and freshness",
+    "## 8. Methodology",
+]
 
 
 def read_csv(directory: Path, name: str) -> list[dict[str, str]]:
@@ -151,7 +163,7 @@ def test_rentals_csv_is_this_weeks_rentals(report_dir: Path) -> None:
 
 def test_csvs_parse_back_to_the_query_results(report_dir: Path, ro_con: duckdb.DuckDBPyConnection) -> None:
     data = collect(ro_con, parse_week(REPORT_WEEK))
-    assert set(TABLE_QUERIES) | {"top_entities", "new_entities"} == set(data.tables)
+    assert {*TABLE_QUERIES, *DERIVED_TABLES} == set(data.tables)
     for name, table in data.tables.items():
         with (report_dir / f"{name}.csv").open(newline="", encoding="utf-8") as f:
             parsed = list(csv.reader(f))
@@ -209,3 +221,111 @@ def test_last_and_explicit_week_write_the_same_directory(
     ro_con: duckdb.DuckDBPyConnection, tmp_path: Path, week: str
 ) -> None:
     assert write_weekly_report(ro_con, week, tmp_path) == tmp_path / "2026-W07"
+
+
+def test_evidence_strength_and_funding_of_entities(report_dir: Path) -> None:
+    top = {r["cluster_id"]: r for r in read_csv(report_dir, "top_entities")}
+    assert {e: r["evidence_strength"] for e, r in top.items()} == {
+        "cl-a": "corroborated (2 heuristics)",
+        "cl-b": "single heuristic",
+        "cl-c": "n/a (one address)",
+        E1: "none (not clustered)",
+    }
+    assert {e: r["funding_sources"] for e, r in top.items()} == {
+        "cl-a": "unknown/own wallet",  # a1's later Base funding by the exchange is not its first
+        "cl-b": "unknown/own wallet",
+        "cl-c": f"service ({EXCHANGE_REASON})",
+        E1: "no funder found (no_archive)",
+    }
+
+
+def test_funding_sources(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "funding_sources")
+    got = [(r["funding_source"], r["funders"], r["buyers"], r["entities"], r["rentals"], float(r["h100e_hours"]))
+           for r in rows]
+    assert got == [
+        ("unknown/own wallet", "2", "3", "2", "5", 160.0),
+        (f"service ({EXCHANGE_REASON})", "1", "1", "1", "2", 60.0),
+        ("no funder found (no_archive)", "0", "1", "1", "1", 0.0),
+    ]
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "## 5. Where the money came from" in md
+    assert "exchange and bridge labels: not available yet" in md
+
+
+def test_entity_addresses(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "entity_addresses")
+    assert [(r["cluster_id"], r["address"], r["role"], r["rentals"]) for r in rows] == [
+        (E1, E1, "buyer", "1"),
+        ("cl-a", A1, "buyer", "1"),
+        ("cl-a", A2, "buyer", "1"),
+        ("cl-a", AF, "funder", "0"),
+        ("cl-b", B1, "buyer", "3"),
+        ("cl-b", BF, "funder", "0"),
+        ("cl-c", C1, "buyer", "2"),
+    ]
+    first = {r["address"]: (r["funding_status"], r["funder"], r["funding_source"]) for r in rows}
+    assert first[A1] == ("funded", AF, "unknown/own wallet")
+    assert first[C1] == ("funded", EXCHANGE, f"service ({EXCHANGE_REASON})")
+    assert first[E1] == ("no_archive", "", "no funder found (no_archive)")
+    assert first[AF] == ("", "", "not traced")
+    top = read_csv(report_dir, "top_entity_addresses")
+    assert [(r["rank"], r["address"]) for r in top] == [
+        ("1", A1), ("1", A2), ("1", AF), ("2", B1), ("2", BF), ("3", C1), ("4", E1),
+    ]
+
+
+def test_top_entity_addresses_are_capped_per_entity(db_path: Path, tmp_path: Path) -> None:
+    copy = shutil.copy(db_path, tmp_path / "big.duckdb")
+    con = duckdb.connect(str(copy))
+    extra = [(addr(f"{i:02d}"), "cl-a", 10, "funder") for i in range(30, 37)]
+    con.executemany("INSERT INTO address_clusters VALUES (?, ?, ?, ?)", extra)
+    out = write_weekly_report(con, REPORT_WEEK, tmp_path / "out")
+    con.close()
+    top = read_csv(out, "top_entity_addresses")
+    assert [r["address"] for r in top if r["cluster_id"] == "cl-a"][:2] == [A1, A2]  # buyers first
+    assert sum(r["cluster_id"] == "cl-a" for r in top) == ADDRESSES_PER_ENTITY
+    assert len([r for r in read_csv(out, "entity_addresses") if r["cluster_id"] == "cl-a"]) == 10
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "Up to 5 addresses per entity, busiest buyers first; 5 more are in `entity_addresses.csv`." in md
+
+
+def test_freshness_and_unknowns_in_the_report(report_dir: Path) -> None:
+    chains = {r["chain"]: r for r in read_csv(report_dir, "chains")}
+    assert chains["Base"]["safe_time"] == "2026-02-20T10:00:00Z"
+    assert float(chains["Base"]["hours_behind_head"]) == 1.0
+    assert chains["Arbitrum One"]["covers_week"] == "true"
+    coverage = {r["source"]: r for r in read_csv(report_dir, "coverage")}
+    assert coverage["morpheus/Diamond#cc"]["blocks_behind_head"] == "1000"
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert ("This week: 1 of 8 rentals with an unknown GPU model (not posted on-chain, or not recognised), "
+            "0 without a payment amount, 1 without a USD price.") in md
+
+
+def test_figures_not_estimated_yet_are_said_so(report_dir: Path) -> None:
+    for name in ("report.md", "report.html"):
+        text = (report_dir / name).read_text(encoding="utf-8")
+        assert "low/high: not estimated yet" in text, name
+        assert "UTC offset of each entity: not estimated yet" in text, name
+        assert "exchange and bridge labels: not available yet" in text, name
+    settings = {r["key"]: r["value"] for r in read_csv(report_dir, "report_settings")}
+    assert settings["trailing_weeks"] == "12" and settings["top_entities"] == "10"
+    assert settings["h100e_estimate"] == "central only; low/high: not estimated yet"
+
+
+def test_report_sections(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert [line for line in md.splitlines() if line.startswith("## ")] == SECTIONS
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert [f"## {h}" for h in re.findall(r"<h2>([^<]+)</h2>", html)] == SECTIONS
+
+
+def test_week_is_complete_only_when_every_safe_block_is_past_its_end(db_path: Path, tmp_path: Path) -> None:
+    copy = shutil.copy(db_path, tmp_path / "behind.duckdb")
+    con = duckdb.connect(str(copy))
+    # The head is past the week's end but the indexed (safe) block is not: the week is not complete yet.
+    con.execute("UPDATE chains SET safe_time = TIMESTAMPTZ '2026-02-15 23:00:00+00' WHERE chain_id = $c", {"c": BASE})
+    out = write_weekly_report(con, REPORT_WEEK, tmp_path / "out")
+    con.close()
+    (h,) = read_csv(out, "headline")
+    assert (h["week_complete"], h["chains_behind"]) == ("false", "Base")

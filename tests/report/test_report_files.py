@@ -10,7 +10,7 @@ import pytest
 
 from auditor.errors import StoreError
 from auditor.report import write_weekly_report
-from auditor.report.dataset import TABLE_QUERIES
+from auditor.report.dataset import DERIVED_TABLES, TABLE_QUERIES
 from auditor.report.queries import NO_ANALYSIS, SQL_DIR
 
 from .conftest import REPORT_WEEK, SCHEMA
@@ -18,7 +18,7 @@ from .conftest import REPORT_WEEK, SCHEMA
 EXTERNAL_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 EXPECTED_FILES = {
     "report.md", "report.html", "h100e_hours_by_week.svg", "rentals_by_week.svg",
-    *(f"{name}.csv" for name in (*TABLE_QUERIES, "top_entities", "new_entities")),
+    *(f"{name}.csv" for name in (*TABLE_QUERIES, *DERIVED_TABLES)),
 }
 
 
@@ -89,5 +89,5 @@ def test_one_missing_analysis_table_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_every_sql_file_is_run_by_the_report() -> None:
-    used = {*TABLE_QUERIES, "tables", "latest_rental_day"}  # the last two: analysis check and 'last'
+    used = {*TABLE_QUERIES, "tables", "latest_rental_day", "freshness"}  # analysis check, 'last', ensure_fresh
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == used
