@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
@@ -10,8 +12,53 @@ from eth_abi.exceptions import DecodingError
 
 from auditor.decode.abi import canonical_type
 from auditor.decode.columns import column_name, is_dynamic, to_column
+from auditor.decode.words import WordError, word_decoder
 from auditor.errors import RpcError
-from auditor.model import EventSpec, RawLog
+from auditor.model import EventSpec, Param, RawLog
+
+
+@dataclass(frozen=True)
+class _WordPlan:
+    """For events whose fields are all single static words: the column, source and decoder of each."""
+
+    columns: tuple[tuple[str, Param, bool, int, Callable[[bytes], Any]], ...]  # name, param, in topic, index, dec
+    topics: int
+    data_words: int
+
+
+@cache
+def _word_plan(spec: EventSpec) -> _WordPlan | None:
+    columns = []
+    topic_i = data_i = 0
+    for i, p in enumerate(spec.params):
+        decoder = None if p.indexed and is_dynamic(p.type) else word_decoder(canonical_type(p))
+        if decoder is None:
+            return None
+        if p.indexed:
+            columns.append((column_name(p, i), p, True, topic_i, decoder))
+            topic_i += 1
+        else:
+            columns.append((column_name(p, i), p, False, data_i, decoder))
+            data_i += 1
+    return _WordPlan(tuple(columns), topic_i, data_i)
+
+
+def _decode_words(plan: _WordPlan, spec: EventSpec, log: RawLog) -> dict[str, Any]:
+    topics = log.topics if spec.anonymous else log.topics[1:]
+    if len(topics) != plan.topics:
+        raise RpcError(f"log {log.tx_hash}:{log.log_index} has {len(topics)} indexed topics, "
+                       f"{spec.name} declares {plan.topics}")
+    data = log.data
+    if len(data) < 32 * plan.data_words or any(len(t) != 32 for t in topics):
+        raise RpcError(f"log {log.tx_hash}:{log.log_index} data does not decode as {spec.signature}")
+    row: dict[str, Any] = {}
+    try:
+        for name, p, in_topic, j, decoder in plan.columns:
+            word = topics[j] if in_topic else data[32 * j: 32 * j + 32]
+            row[name] = to_column(p, decoder(word))
+    except WordError as exc:
+        raise RpcError(f"log {log.tx_hash}:{log.log_index} data does not decode as {spec.signature}") from exc
+    return row
 
 
 def decode_log(spec: EventSpec, log: RawLog) -> dict[str, Any]:
@@ -19,6 +66,14 @@ def decode_log(spec: EventSpec, log: RawLog) -> dict[str, Any]:
 
     Raises RpcError when the log does not fit the ABI (wrong topic count, short data): such a log is
     malformed for this event, and storing a half-decoded row would be worse than stopping."""
+    plan = _word_plan(spec)
+    if plan is not None:
+        return _decode_words(plan, spec, log)
+    return decode_log_abi(spec, log)
+
+
+def decode_log_abi(spec: EventSpec, log: RawLog) -> dict[str, Any]:
+    """decode_log through eth-abi, for any type."""
     indexed = [p for p in spec.params if p.indexed]
     plain = [p for p in spec.params if not p.indexed]
     topics = log.topics if spec.anonymous else log.topics[1:]
