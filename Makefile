@@ -31,8 +31,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 lint: setup
-	$(BIN)/ruff check auditor tests
+	$(BIN)/ruff check auditor tests bench
 	$(BIN)/mypy
+
+# Throughput benchmark, run on purpose (not part of `make test`): make bench BENCH_ARGS="--logs 1000000 --skip-etl"
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules auditor-demo
