@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, order=True)
@@ -22,9 +22,10 @@ class BlockRange:
         return self.end - self.start + 1
 
 
-@dataclass(frozen=True)
-class RawLog:
-    """One log as the node returned it, normalized: lowercase hex address, int block numbers."""
+class RawLog(NamedTuple):
+    """One log as the node returned it, normalized: lowercase hex address, int block numbers.
+    A NamedTuple rather than a frozen dataclass: just as immutable, and several times cheaper to build,
+    which matters at a million logs."""
 
     address: str
     topics: tuple[bytes, ...]
@@ -83,11 +84,3 @@ class Source:
     events: tuple[EventSpec, ...]
     start_block: int = 0
     marketplace: str | None = None
-
-
-@dataclass(frozen=True)
-class DecodedBatch:
-    """Decoded rows of one fetched range, grouped by destination table, plus the blocks they came from."""
-
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    blocks: tuple[Block, ...] = ()

@@ -291,13 +291,13 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
             for task in done:
                 got = task.result()
                 dispatcher = Dispatcher((s.address, e) for s in got.group for e in s.events)
-                rows = dispatcher.decode(chain, got.logs)
+                tables = dispatcher.decode(chain, got.logs)
                 block_times = {b.number: b.timestamp for b in got.blocks}
-                for table_rows in rows.values():
-                    for row in table_rows:
-                        if row["block_time"] is None:
-                            row["block_time"] = block_times.get(row["block_number"])
-                summary.rows += write_range(con, chain, got.group, got.rng, rows, got.blocks)
+                for columns in tables.values():
+                    columns["block_time"] = [t if t is not None else block_times.get(n)
+                                             for t, n in zip(columns["block_time"], columns["block_number"],
+                                                             strict=True)]
+                summary.rows += write_range(con, chain, got.group, got.rng, tables, got.blocks)
                 summary.ranges += 1
                 summary.splits += got.splits
                 summary.logs += len(got.logs)

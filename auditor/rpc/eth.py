@@ -62,17 +62,17 @@ def parse_log(raw: dict[str, Any]) -> RawLog:
     try:
         ts = raw.get("blockTimestamp")
         return RawLog(
-            address=str(raw["address"]).lower(),
-            topics=tuple(bytes.fromhex(t[2:]) for t in raw["topics"]),
-            data=bytes.fromhex(raw["data"][2:]),
-            block_number=to_int(raw["blockNumber"], "log block number"),
-            block_hash=str(raw["blockHash"]).lower(),
-            block_time=to_int(ts, "log block timestamp") if ts is not None else None,
-            tx_hash=str(raw["transactionHash"]).lower(),
-            tx_index=to_int(raw["transactionIndex"], "log transaction index"),
-            log_index=to_int(raw["logIndex"], "log index"),
+            raw["address"].lower(),
+            tuple(bytes.fromhex(t[2:]) for t in raw["topics"]),
+            bytes.fromhex(raw["data"][2:]),
+            int(raw["blockNumber"], 16),
+            raw["blockHash"].lower(),
+            int(ts, 16) if ts is not None else None,
+            raw["transactionHash"].lower(),
+            int(raw["transactionIndex"], 16),
+            int(raw["logIndex"], 16),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RpcError(f"node returned a malformed log ({type(exc).__name__}: {exc})") from None
 
 

@@ -29,21 +29,18 @@ def _arrow_type(ctype: str) -> pa.DataType:
     return _ARROW.get(ctype, pa.string())
 
 
-def _cell(ctype: str, value: Any) -> Any:
-    if value is None:
-        return None
+def _arrow_column(ctype: str, values: list[Any]) -> pa.Array:
     if ctype.endswith("[]"):
-        return [None if v is None else str(v) for v in value]
-    if ctype in ("HUGEINT", "UHUGEINT", "BIGNUM"):
-        return str(value)
-    return value
+        values = [None if v is None else [None if x is None else str(x) for x in v] for v in values]
+    return pa.array(values, type=_arrow_type(ctype))
 
 
-def insert_event_rows(con: duckdb.DuckDBPyConnection, spec: EventSpec, rows: list[dict[str, Any]]) -> int:
-    """Bulk insert through Arrow; rows already stored (same chain, block, log index) are left as they are."""
+def insert_event_rows(con: duckdb.DuckDBPyConnection, spec: EventSpec, columns: dict[str, list[Any]]) -> int:
+    """Bulk insert of decoded columns through Arrow; rows already stored (same chain, block, log index) are
+    left as they are. Wide integers arrive as decimal text and are cast by DuckDB."""
     cols = [(name, ctype.split()[0]) for name, ctype in table_columns(spec)]
-    arrays = [pa.array([_cell(t, r.get(n)) for r in rows], type=_arrow_type(t)) for n, t in cols]
-    batch = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(cols))])
+    batch = pa.Table.from_arrays([_arrow_column(t, columns[n]) for n, t in cols],
+                                 names=[f"c{i}" for i in range(len(cols))])
     select = ", ".join(f"to_timestamp(c{i})" if t == "TIMESTAMPTZ" else f"CAST(c{i} AS {t})"
                        for i, (_, t) in enumerate(cols))
     con.register("__batch", batch)
@@ -91,7 +88,7 @@ def register_source(con: duckdb.DuckDBPyConnection, source: Source, kind: str) -
 
 
 def write_range(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[Source], rng: BlockRange,
-                rows: dict[str, list[dict[str, Any]]], blocks: list[Block]) -> int:
+                tables: dict[str, dict[str, list[Any]]], blocks: list[Block]) -> int:
     """Store one fetched range of a group of sources in one transaction; returns rows written."""
     specs = {e.table: e for s in sources for e in s.events}
     conflicts = conflicting_blocks(con, chain_id, [(b.number, b.hash) for b in blocks])
@@ -100,8 +97,8 @@ def write_range(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[Sou
     written = 0
     con.execute("BEGIN")
     try:
-        for table in sorted(rows):
-            written += insert_event_rows(con, specs[table], rows[table])
+        for table in sorted(tables):
+            written += insert_event_rows(con, specs[table], tables[table])
         insert_blocks(con, chain_id, blocks)
         for source in sources:
             extend_coverage(con, chain_id, source.key, rng)

@@ -86,6 +86,6 @@ def test_dispatcher_routes_by_contract_and_topic0() -> None:
     elsewhere = raw([s.topic0.hex(), addr_word(SENDER)], word(5), address="0x" + "22" * 20)
     rows = dispatcher.decode(42161, [ok, elsewhere])
     assert list(rows) == ["livepeer_deposit_funded"]
-    assert rows["livepeer_deposit_funded"] == [{
-        "chain_id": 42161, "contract": contract, "block_number": 7, "block_time": 1_700_000_000,
-        "tx_hash": "0x" + "99" * 32, "tx_index": 0, "log_index": 3, "sender": SENDER, "amount": "5"}]
+    assert rows["livepeer_deposit_funded"] == {
+        "chain_id": [42161], "contract": [contract], "block_number": [7], "block_time": [1_700_000_000],
+        "tx_hash": ["0x" + "99" * 32], "tx_index": [0], "log_index": [3], "sender": [SENDER], "amount": ["5"]}

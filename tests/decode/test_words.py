@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.decode.abi import parse_event_signature
-from auditor.decode.logs import _word_plan, decode_log, decode_log_abi
+from auditor.decode.logs import _word_plan, decode_group, decode_log, decode_log_abi
 from auditor.errors import RpcError
 from auditor.model import RawLog
 
@@ -87,3 +87,18 @@ def test_corrupted_words_fail_the_same_way(event: tuple[str, list[str], list[boo
 def test_dynamic_events_use_eth_abi() -> None:
     assert _word_plan(parse_event_signature("X(string s, uint256 a)")) is None
     assert _word_plan(parse_event_signature("X(bytes32 indexed a, address b)")) is not None
+
+
+@settings(max_examples=100)
+@given(st.lists(events(), min_size=1, max_size=1).flatmap(
+    lambda e: st.tuples(st.just(e[0]), st.lists(st.tuples(*[value_of(t) for t in e[0][1]]), min_size=1, max_size=5))))
+def test_columns_equal_row_by_row(case: tuple[tuple[str, list[str], list[bool], list[Any]], list[tuple[Any, ...]]]
+                                  ) -> None:
+    (sig, types, indexed, _), value_rows = case
+    spec = parse_event_signature(sig)
+    logs = [log_for(sig, types, indexed, list(values)) for values in value_rows]
+    columns = decode_group(7, spec, logs)
+    rows = [decode_log_abi(spec, log) for log in logs]
+    for name in rows[0]:
+        assert columns[name] == [r[name] for r in rows]
+    assert columns["chain_id"] == [7] * len(logs)

@@ -23,16 +23,20 @@ def row(block: int, log_index: int, amount: int) -> dict[str, Any]:
             "amount": str(amount), "fee": str(2**127 + 1), "delta": str(-(2**200)), "tag": "0x" + "00" * 32}
 
 
+def cols(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {key: [r[key] for r in rows] for key in rows[0]}
+
+
 def test_rows_and_merged_coverage(tmp_path: Path) -> None:
     with open_db(tmp_path / "a.duckdb") as con:
         ensure_event_table(con, SPEC)
         blocks = [Block(10, "0x" + "aa" * 32, 1_700_000_010)]
-        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: [row(10, 0, 2**255)]}, blocks) == 1
+        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 1
         assert write_range(con, 1, [SOURCE], BlockRange(200, 299), {}, []) == 0
-        assert write_range(con, 1, [SOURCE], BlockRange(100, 199), {SPEC.table: [row(150, 2, 5)]}, []) == 1
+        assert write_range(con, 1, [SOURCE], BlockRange(100, 199), {SPEC.table: cols([row(150, 2, 5)])}, []) == 1
         assert covered(con, 1, SOURCE.key) == [BlockRange(0, 299)]
         # the same range again (an explicit --from-block over indexed blocks): nothing doubles
-        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: [row(10, 0, 2**255)]}, blocks) == 0
+        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 0
         got = con.execute("SELECT block_number, amount::VARCHAR, fee, delta::VARCHAR, "
                           f"epoch(block_time)::BIGINT::VARCHAR FROM {SPEC.table} ORDER BY block_number").fetchall()
         assert got == [(10, str(2**255), 2**127 + 1, str(-(2**200)), "1700000010"),
@@ -46,6 +50,6 @@ def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
         bad = row(10, 0, 1)
         bad["amount"] = "not a number"
         with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
-            write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: [row(5, 0, 1), bad]}, [])
+            write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(5, 0, 1), bad])}, [])
         assert con.execute(f"SELECT count(*) FROM {SPEC.table}").fetchone() == (0,)
         assert covered(con, 1, SOURCE.key) == []
