@@ -154,10 +154,15 @@ class Dispatcher:
     def decode(self, chain_id: int, logs: Iterable[RawLog]) -> dict[str, Columns]:
         """Columns per destination table, rows in the order given. Logs of no known event are skipped (the
         query filtered them already)."""
-        groups: dict[EventSpec, list[RawLog]] = {}
+        groups: dict[str, list[RawLog]] = {}  # by table name: hashing a whole EventSpec per log is costly
+        specs: dict[str, EventSpec] = {}
         routes = self._routes
         for log in logs:
             spec = routes.get((log.address, log.topics[0])) if log.topics else None
             if spec is not None:
-                groups.setdefault(spec, []).append(log)
-        return {spec.table: decode_group(chain_id, spec, group) for spec, group in groups.items()}
+                group = groups.get(spec.table)
+                if group is None:
+                    group = groups[spec.table] = []
+                    specs[spec.table] = spec
+                group.append(log)
+        return {table: decode_group(chain_id, specs[table], group) for table, group in groups.items()}

@@ -63,7 +63,7 @@ def parse_log(raw: dict[str, Any]) -> RawLog:
         ts = raw.get("blockTimestamp")
         return RawLog(
             raw["address"].lower(),
-            tuple(bytes.fromhex(t[2:]) for t in raw["topics"]),
+            tuple([bytes.fromhex(t[2:]) for t in raw["topics"]]),
             bytes.fromhex(raw["data"][2:]),
             int(raw["blockNumber"], 16),
             raw["blockHash"].lower(),
