@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from eth_utils.crypto import keccak
+from eth_hash.auto import keccak
 
 from auditor.errors import InputError
 from auditor.model import EventSpec, Param
@@ -48,7 +48,7 @@ def event_from_json(entry: dict[str, Any], table: str) -> EventSpec:
     params = tuple(_param_from_json(i) for i in entry["inputs"])
     spec = EventSpec(name=entry["name"], params=params, table=table, topic0=b"",
                      anonymous=bool(entry.get("anonymous")))
-    return EventSpec(name=spec.name, params=params, table=table, topic0=keccak(text=spec.signature),
+    return EventSpec(name=spec.name, params=params, table=table, topic0=keccak(spec.signature.encode()),
                      anonymous=spec.anonymous)
 
 
@@ -150,5 +150,5 @@ def parse_event_signature(signature: str, table: str | None = None) -> EventSpec
         raise InputError("duplicate parameter names in event signature")
     spec = EventSpec(name=name, params=params, table=table or f"evt_{snake_case(name)}", topic0=b"",
                      anonymous=anonymous)
-    return EventSpec(name=name, params=params, table=spec.table, topic0=keccak(text=spec.signature),
+    return EventSpec(name=name, params=params, table=spec.table, topic0=keccak(spec.signature.encode()),
                      anonymous=anonymous)

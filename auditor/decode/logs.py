@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from eth_abi.abi import decode as abi_decode
-from eth_abi.exceptions import DecodingError
-
 from auditor.decode.abi import canonical_type
 from auditor.decode.columns import column_converter, column_name, is_dynamic, to_column
 from auditor.decode.words import WordError, word_decoder
@@ -74,6 +71,10 @@ def decode_log(spec: EventSpec, log: RawLog) -> dict[str, Any]:
 
 def decode_log_abi(spec: EventSpec, log: RawLog) -> dict[str, Any]:
     """decode_log through eth-abi, for any type."""
+    # imported here: eth-abi costs 0.4 s of start-up, and events of static words never need it
+    from eth_abi.abi import decode as abi_decode
+    from eth_abi.exceptions import DecodingError
+
     indexed = [p for p in spec.params if p.indexed]
     plain = [p for p in spec.params if not p.indexed]
     topics = log.topics if spec.anonymous else log.topics[1:]
