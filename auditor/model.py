@@ -84,3 +84,4 @@ class Source:
     events: tuple[EventSpec, ...]
     start_block: int = 0
     marketplace: str | None = None
+    topic1: tuple[bytes, ...] = ()   # when set, only logs whose topic1 is one of these

@@ -250,16 +250,17 @@ def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], adhoc: bool
 
 def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req: IndexRequest,
           earliest: int, to: int) -> list[tuple[list[Source], list[BlockRange]]]:
-    """Missing ranges per group of sources that miss the same ranges (fetched with one query each)."""
-    groups: dict[tuple[BlockRange, ...], list[Source]] = defaultdict(list)
+    """Missing ranges per group of sources that miss the same ranges and filter on the same topic1 (fetched
+    with one query each)."""
+    groups: dict[tuple[tuple[BlockRange, ...], tuple[bytes, ...]], list[Source]] = defaultdict(list)
     for source in sources:
         start = max(earliest, source.start_block if req.from_block is None else req.from_block)
         if start > to:
             continue
         gaps = tuple(missing(covered(con, chain, source.key), BlockRange(start, to)))
         if gaps:
-            groups[gaps].append(source)
-    return [(group, list(gaps)) for gaps, group in groups.items()]
+            groups[gaps, source.topic1].append(source)
+    return [(group, list(gaps)) for (gaps, _), group in groups.items()]
 
 
 async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.errors import InputError
-from auditor.marketplaces import iexec, livepeer, morpheus, spheron
+from auditor.marketplaces import aleph, golem, iexec, livepeer, morpheus, spheron, swan
 from auditor.marketplaces.base import Marketplace
 from auditor.model import EventSpec, Source
 
@@ -12,6 +12,9 @@ MARKETPLACES: tuple[Marketplace, ...] = (
     iexec.MARKETPLACE,
     spheron.MARKETPLACE,
     morpheus.MARKETPLACE,
+    swan.MARKETPLACE,
+    aleph.MARKETPLACE,
+    golem.MARKETPLACE,
 )
 
 BY_NAME: dict[str, Marketplace] = {m.name: m for m in MARKETPLACES}

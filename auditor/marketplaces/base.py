@@ -29,6 +29,7 @@ class Contract:
     abi: str
     events: tuple[str, ...]
     deployments: tuple[Deployment, ...]
+    topic1: tuple[str, ...] = ()   # only logs whose first indexed parameter is one of these addresses
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class BuyerColumn:
 
     table: str
     column: str
+    where: str = ""   # a SQL condition on the table's rows, when only some rows name buyers
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,11 @@ class Marketplace:
         out = []
         for contract in self.contracts:
             specs = self.event_specs[contract.name]
-            fingerprint = hashlib.sha256(b"".join(sorted(s.topic0 for s in specs))).hexdigest()[:8]
+            topic1 = tuple(bytes(12) + bytes.fromhex(a.removeprefix("0x")) for a in contract.topic1)
+            fingerprint = hashlib.sha256(b"".join(sorted(s.topic0 for s in specs)) + b"".join(topic1)).hexdigest()[:8]
             for d in contract.deployments:
                 if d.chain_id == chain_id:
                     out.append(Source(key=f"{self.name}/{contract.name}#{fingerprint}", chain_id=chain_id,
                                       address=d.address.lower(), events=specs, start_block=d.start_block,
-                                      marketplace=self.name))
+                                      marketplace=self.name, topic1=topic1))
         return out

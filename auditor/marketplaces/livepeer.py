@@ -9,6 +9,9 @@ MARKETPLACE = Marketplace(
         Contract("TicketBroker", "livepeer/TicketBroker.json",
                  ("DepositFunded", "ReserveFunded", "WinningTicketRedeemed", "Withdrawal"),
                  (Deployment(42161, "0xa8bB618B1520E284046F3dFc448851A1Ff26e41B", 5856357),)),
+        # Both registries write livepeer_service_uri_update; `contract` tells them apart.
+        Contract("ServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
+                 (Deployment(42161, "0xC92d3A360b8f9e083bA64DE15d95Cf8180897431", 5860363),)),
         Contract("AIServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
                  (Deployment(42161, "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5"),)),
     ),
@@ -16,6 +19,8 @@ MARKETPLACE = Marketplace(
             BuyerColumn("livepeer_winning_ticket_redeemed", "sender")),
     kyc="none",
     h100e_method="payment",
-    method_note="one rental per winning ticket: the gateway (sender) pays faceValue ETH to the orchestrator",
-    caveats="no GPU or duration on-chain; hours need an ETH price and an H100-hour price (not yet applied)",
+    method_note="one rental per winning ticket: the gateway (sender) pays faceValue ETH to the orchestrator; "
+                "tickets to orchestrators registered on the AI service registry are AI inference (H100e from "
+                "the ETH's USD value), the others video transcoding (no H100e)",
+    caveats="no GPU or duration on-chain; the AI registry address is from community docs",
 )

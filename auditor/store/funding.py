@@ -15,7 +15,7 @@ FINAL = ("funded", "internal", "genesis")
 def buyers_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, to_block: int) -> list[str]:
     """Buyer addresses seen on the chain with no final funding answer yet, sorted."""
     selects = [f"SELECT {quote(b.column)} AS address FROM {quote(b.table)} WHERE chain_id = $chain"
-               for m in MARKETPLACES for b in m.buyers]
+               + (f" AND ({b.where})" if b.where else "") for m in MARKETPLACES for b in m.buyers]
     sql = (f"SELECT DISTINCT address FROM ({' UNION ALL '.join(selects)}) b WHERE address NOT IN ("
            "SELECT address FROM funding WHERE chain_id = $chain AND (status IN $final OR checked_to_block >= $to))"
            " ORDER BY address")

@@ -1,0 +1,26 @@
+"""Aleph Cloud pay-as-you-go instances: Superfluid streams of ALEPH from users to compute resource nodes."""
+
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+
+AVALANCHE, BASE = 43114, 8453
+ALEPH_SUPER_TOKEN = "0xc0Fbc4967259786C743361a5885ef49380473dCF"
+
+MARKETPLACE = Marketplace(
+    name="aleph",
+    title="Aleph Cloud (Superfluid streams)",
+    contracts=(
+        # The CFA is shared by every Superfluid token: only ALEPH streams (topic1 = token) are fetched.
+        Contract("ConstantFlowAgreementV1", "aleph/ConstantFlowAgreementV1.json", ("FlowUpdated",),
+                 (Deployment(AVALANCHE, "0x6946c5B38Ffea373b0a2340b4AEf0De8F6782e58"),
+                  Deployment(BASE, "0x19ba78B9cDB05A877718841c574325fdB53601bb")),
+                 topic1=(ALEPH_SUPER_TOKEN,)),
+    ),
+    buyers=(BuyerColumn("aleph_flow_updated", "sender", "flowRate > 0"),),
+    kyc="none",
+    h100e_method="payment",
+    method_note="one rental per instance: the streams a sender opens in one transaction (to the compute node "
+                "and the community wallet), from opening to the update that stops them; ALEPH paid = flow rate "
+                "x seconds, summed over rate changes",
+    caveats="the GPU model is in off-chain Aleph INSTANCE messages, so H100e is payment-based; streams still open "
+            "are counted up to the last indexed block",
+)

@@ -1,0 +1,1 @@
+"""Token prices in USD: Chainlink feeds indexed on-chain, and price files users import."""
