@@ -6,6 +6,7 @@ Deterministic: the same indexed data gives the same tables. Parameters reach the
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 from dataclasses import dataclass
@@ -13,18 +14,53 @@ from pathlib import Path
 
 import duckdb
 from duckdb.func import FunctionNullHandling
+from eth_hash.auto import keccak
 
 from auditor.errors import InputError, StoreError
+from auditor.marketplaces import aleph, golem, livepeer
 from auditor.marketplaces.spheron_specs import parse_gpu
 from auditor.resources import package_data, project_dir
 
 DEFAULT_MAX_FUNDER_FANOUT = 10
+DEFAULT_MAX_PRICE_AGE_HOURS = 48
 _QUERY = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class H100HourPrice:
+    """The USD price of one H100-hour that turns payments into H100e-hours: low, central and high."""
+
+    low: float
+    central: float
+    high: float
+    source: str
+
+
+def default_h100_hour_price() -> H100HourPrice:
+    """The shipped assumption, with its sources (package data h100_hour_prices.csv)."""
+    with package_data("h100_hour_prices.csv").open(newline="") as fh:
+        rows = {r["estimate"]: r for r in csv.DictReader(fh)}
+    return H100HourPrice(float(rows["low"]["usd_per_h100_hour"]), float(rows["central"]["usd_per_h100_hour"]),
+                         float(rows["high"]["usd_per_h100_hour"]),
+                         " | ".join(f"{k}: {rows[k]['source']}" for k in ("low", "central", "high")))
+
+
+def parse_h100_hour_price(text: str) -> H100HourPrice:
+    """`LOW,CENTRAL,HIGH` in USD per H100-hour, e.g. `1.5,2,3.2`."""
+    try:
+        low, central, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise InputError(f"--h100-hour-usd wants LOW,CENTRAL,HIGH in USD, e.g. 1.5,2,3.2 (got {text!r})") from None
+    if not 0 < low <= central <= high < float("inf"):
+        raise InputError("--h100-hour-usd needs 0 < LOW <= CENTRAL <= HIGH")
+    return H100HourPrice(low, central, high, "set with --h100-hour-usd")
 
 
 @dataclass(frozen=True)
 class AnalyzeOptions:
     max_funder_fanout: int = DEFAULT_MAX_FUNDER_FANOUT
+    h100_hour_price: H100HourPrice | None = None   # None: the shipped assumption
+    max_price_age_hours: int = DEFAULT_MAX_PRICE_AGE_HOURS
 
 
 @dataclass(frozen=True)
@@ -58,9 +94,22 @@ def _spheron_gpu(specs: str | None) -> dict[str, object] | None:
     return None if parsed is None else {"model": parsed[0], "count": parsed[1]}
 
 
+def _iexec_task_id(deal_id: str | None, index: int | None) -> str | None:
+    """iExec's task id: keccak256(abi.encodePacked(dealid, uint256(index)))."""
+    if deal_id is None or index is None or index < 0:
+        return None
+    try:
+        deal = bytes.fromhex(deal_id.removeprefix("0x"))
+    except ValueError:
+        return None
+    return "0x" + keccak(deal + index.to_bytes(32, "big")).hex() if len(deal) == 32 else None
+
+
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Scalar functions the analyses use that SQL cannot express well."""
     con.create_function("spheron_gpu", _spheron_gpu, ["VARCHAR"], "STRUCT(model VARCHAR, count INTEGER)",
+                        null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
+    con.create_function("iexec_task_id", _iexec_task_id, ["VARCHAR", "BIGINT"], "VARCHAR",
                         null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
 
 
@@ -68,23 +117,42 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
     """The analyses' parameters as DuckDB variables; returns them for the record (analysis_runs)."""
     if options.max_funder_fanout < 1:
         raise InputError("--max-funder-fanout must be at least 1")
+    if options.max_price_age_hours < 1:
+        raise InputError("--max-price-age must be at least 1 hour")
+    price = options.h100_hour_price or default_h100_hour_price()
+    recorded: dict[str, object] = {
+        "max_funder_fanout": options.max_funder_fanout,
+        "max_price_age_hours": options.max_price_age_hours,
+        "h100_usd_low": price.low,
+        "h100_usd_central": price.central,
+        "h100_usd_high": price.high,
+        "h100_usd_source": price.source,
+    }
     values: dict[str, object] = {
+        **recorded,
         "gpu_specs_csv": str(package_data("gpus.csv")),
         "gpu_aliases_csv": str(package_data("gpu_aliases.csv")),
-        "max_funder_fanout": options.max_funder_fanout,
+        "livepeer_ai_registry": livepeer.AI_SERVICE_REGISTRY.lower(),
+        "aleph_token": aleph.ALEPH_SUPER_TOKEN.lower(),
+        "golem_multi_transfer": golem.MULTI_TRANSFER.lower(),
     }
     for name, value in values.items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
-    return {"max_funder_fanout": str(options.max_funder_fanout)}
+    return {k: str(v) for k, v in recorded.items()}
 
 
 ASSUMPTIONS = {
     "clustering": "common first funder: a buyer joins the wallet that first funded it, unless that wallet is a "
                   "service address (marketplace contract, provider, or funder of more than max_funder_fanout buyers)",
     "h100e_definition": "dense BF16 tensor throughput / 989.4 TFLOPS (H100 SXM); GPUs without BF16 count 0",
-    "h100e_duration": "hours x GPU count x the GPU's h100e_bf16 (Spheron leases)",
-    "h100e_payment": "payment-based marketplaces (Livepeer, iExec, Morpheus) have no H100e estimate yet",
-    "open_rentals": "open leases and sessions count up to the chain's last indexed (safe) block",
+    "h100e_duration": "hours x GPU count x the GPU's h100e_bf16 (Spheron leases); low/high over the parts an "
+                      "ambiguous GPU name may mean (a bare 'h100': PCIe 0.765 or SXM 1.0)",
+    "h100e_payment": "USD paid / USD price of one H100-hour (central; low uses the high price, high the low "
+                     "price) for Livepeer AI inference, iExec, Swan, Aleph and Golem; Livepeer transcoding and "
+                     "Morpheus sessions (no price in the events) are not estimated",
+    "prices": "a payment's USD value uses the token's latest price at or before its block (Chainlink feeds "
+              "indexed on-chain, else `auditor prices import`), no older than max_price_age_hours",
+    "open_rentals": "open leases, sessions, tasks and streams count up to the chain's last indexed (safe) block",
     "week": "ISO week (Monday 00:00 UTC) of the rental's block time",
 }
 

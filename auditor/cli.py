@@ -103,6 +103,8 @@ def index(
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
                    highlight=False)
+        for note in s.notes:
+            _err.print(f"  note: {note}", highlight=False)
 
 
 @app.command()
@@ -110,13 +112,22 @@ def analyze(
     db: DbOption,
     max_funder_fanout: Annotated[int, typer.Option(help="A funder of more buyers than this is a service "
                                                         "(exchange, faucet) and never merges them.")] = 10,
+    h100_hour_usd: Annotated[str | None, typer.Option(
+        metavar="LOW,CENTRAL,HIGH",
+        help="USD price of one H100-hour, to turn payments into H100e-hours "
+             "(default 1.49,2.00,3.20: marketplace prices 2025-26, see `auditor sql \"FROM h100_hour_prices\"`).")]
+    = None,
+    max_price_age: Annotated[int, typer.Option(metavar="HOURS", help="Ignore token prices older than this "
+                                                                     "when valuing a payment.")] = 48,
 ) -> None:
     """Rebuild rentals, clusters with evidence, and H100-equivalent estimates from what is indexed."""
-    from auditor.analyze import AnalyzeOptions, run_analysis
+    from auditor.analyze import AnalyzeOptions, parse_h100_hour_price, run_analysis
     from auditor.store.db import open_db
 
+    options = AnalyzeOptions(max_funder_fanout=max_funder_fanout, max_price_age_hours=max_price_age,
+                             h100_hour_price=parse_h100_hour_price(h100_hour_usd) if h100_hour_usd else None)
     with open_db(db) as con:
-        steps = run_analysis(con, AnalyzeOptions(max_funder_fanout=max_funder_fanout))
+        steps = run_analysis(con, options)
         counts = con.execute("SELECT (SELECT count(*) FROM rentals), (SELECT count(DISTINCT cluster_id) "
                              "FROM address_clusters), (SELECT count(*) FROM cluster_evidence)").fetchone()
     assert counts is not None
@@ -164,6 +175,25 @@ def sql(
     if format not in ("table", "csv", "json"):
         raise InputError("--format must be table, csv or json")
     _render(run_sql(db, query), format)
+
+
+prices_app = typer.Typer(help="USD prices for tokens without an on-chain feed.", no_args_is_help=True)
+app.add_typer(prices_app, name="prices")
+
+
+@prices_app.command("import")
+def prices_import(
+    csv_file: Annotated[Path, typer.Argument(metavar="CSV", help="A file with header asset,time,usd.")],
+    db: DbOption,
+) -> None:
+    """Import USD prices for tokens without an on-chain feed (RLC, MOR, SWAN, ALEPH, GLM)."""
+    from auditor.prices.imports import import_prices
+    from auditor.store.db import open_db
+
+    with open_db(db) as con:
+        loaded = import_prices(con, csv_file)
+    _err.print(f"imported {loaded} prices from {csv_file.name}; run `auditor analyze` to apply them",
+               highlight=False)
 
 
 @app.command()

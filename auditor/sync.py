@@ -28,6 +28,7 @@ from auditor.extract.logs import block_headers, fetch_range
 from auditor.extract.ranges import RangeCursor, missing
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, RawLog, Source
+from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
 from auditor.rpc.pool import RpcPool
@@ -173,12 +174,17 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
     summary.to_block = to
     head_block = parse_block(await get_block(client, head))
     safe = parse_block(await get_block(client, to)) if to >= earliest else None
+    phases: list[FeedPhase] = []
+    if not req.adhoc and to >= earliest:
+        phases, notes = await feed_phases(client, chain, to)
+        summary.notes += notes
     with open_db(req.db_path) as con:
         for attempt in range(MAX_REORG_PASSES):
             try:
                 summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
                 _register(con, sources, adhoc=req.adhoc is not None)
-                plan = _plan(con, chain, sources, req, earliest, to)
+                _register_feeds(con, phases)
+                plan = _plan(con, chain, [*sources, *(p.source() for p in phases)], req, earliest, to)
                 await _fetch_all(con, client, chain, plan, governor, summary, progress)
                 break
             except ReorgError:
@@ -242,6 +248,21 @@ def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], adhoc: bool
             if adhoc:
                 ensure_event_table(con, source.events[0])
             register_source(con, source, "adhoc" if adhoc else "marketplace")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _register_feeds(con: duckdb.DuckDBPyConnection, phases: list[FeedPhase]) -> None:
+    """Record the price feeds' aggregators as sources of their own."""
+    con.execute("BEGIN")
+    try:
+        for p in phases:
+            register_source(con, p.source(), "price")
+            con.execute("INSERT OR REPLACE INTO price_feeds VALUES (?, ?, ?, ?, ?, ?)",
+                        [p.feed.chain_id, p.feed.asset, p.feed.proxy.lower(), p.phase, p.aggregator,
+                         p.feed.decimals])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

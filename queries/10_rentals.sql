@@ -1,5 +1,5 @@
 -- name: rentals
--- purpose: the normalized rentals table; the next files (11-19) add one marketplace each.
+-- purpose: the normalized rentals table; the next files (11-19) add one marketplace each, then value them.
 -- parameters: none
 CREATE OR REPLACE TABLE rentals (
     chain_id BIGINT,
@@ -20,8 +20,14 @@ CREATE OR REPLACE TABLE rentals (
     payment_token VARCHAR,
     payment_amount DOUBLE,      -- token units, decimals applied
     payment_raw VARCHAR,        -- the exact on-chain integer
-    payment_usd DOUBLE,
-    h100e_hours DOUBLE,         -- NULL when it cannot be estimated yet
+    payment_usd DOUBLE,         -- payment_amount x the token's latest USD price at block_time
+    h100e_hours DOUBLE,         -- central estimate; NULL when it cannot be estimated
     h100e_method VARCHAR,       -- duration | payment
-    kyc VARCHAR                 -- none: a bare wallet can rent
+    kyc VARCHAR,                -- none: a bare wallet can rent
+    h100e_hours_low DOUBLE,     -- duration: the weakest part the GPU name may mean; payment: the dearest H100-hour
+    h100e_hours_high DOUBLE,    -- duration: the strongest part; payment: the cheapest H100-hour
+    gpu_hours DOUBLE,           -- duration_hours x gpu_count, where the count is known
+    workload VARCHAR,           -- ai-inference | transcoding (Livepeer), llm-inference (Morpheus); NULL: not stated
+    price_usd DOUBLE,           -- the USD price used for payment_usd
+    price_time TIMESTAMPTZ      -- when that price was observed
 );

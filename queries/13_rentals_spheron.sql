@@ -1,9 +1,10 @@
 -- name: rentals_spheron
 -- purpose: one rental per Spheron lease. GPU model and count come from the order's specs (spheron_gpu());
 --          hours run from the lease's startTime to its LeaseClosed endTime, or for open leases to the time of
---          the chain's last indexed (safe) block. H100e-hours = hours x GPU count x the GPU's h100e_bf16.
+--          the chain's last indexed (safe) block. H100e-hours = hours x GPU count x the GPU's h100e_bf16; low
+--          and high take the weakest and strongest part the GPU name may mean (a bare 'h100': PCIe or SXM).
 -- parameters: none
-INSERT INTO rentals
+INSERT INTO rentals BY NAME
 WITH orders AS (
     SELECT chain_id, orderId, token, spheron_gpu(specs) AS g
     FROM spheron_order_created
@@ -22,16 +23,19 @@ WITH orders AS (
     LEFT JOIN chains ch ON ch.chain_id = l.chain_id
 ), hours AS (
     SELECT leases.*,
-           greatest(0.0, epoch(until_ts) - epoch(start_ts)) / 3600.0 AS duration_hours,
-           a.gpu AS gpu_model
+           greatest(0.0, epoch(until_ts) - epoch(start_ts)) / 3600.0 AS hours,
+           g.gpu AS gpu, g.h100e, g.h100e_low, g.h100e_high
     FROM leases
-    LEFT JOIN gpu_aliases a ON a.alias_key = lower(regexp_replace(model_raw, '[^A-Za-z0-9]', '', 'g'))
+    LEFT JOIN gpu_lookup g ON g.alias_key = lower(regexp_replace(model_raw, '[^A-Za-z0-9]', '', 'g'))
 )
-SELECT h.chain_id, 'spheron', h.block_number, h.block_time, h.tx_hash, h.log_index,
-       h.tenantAddress, h.providerAddress,
-       h.gpu_model, h.model_raw, h.gpu_count,
-       h.start_ts, h.end_ts, h.duration_hours, h.end_ts IS NULL,
-       h.token, NULL, h.acceptedPrice::VARCHAR, NULL,
-       h.duration_hours * h.gpu_count * s.h100e_bf16, 'duration', 'none'
-FROM hours h
-LEFT JOIN gpu_specs s ON s.gpu = h.gpu_model;
+SELECT chain_id, 'spheron' AS marketplace, block_number, block_time, tx_hash, log_index,
+       tenantAddress AS buyer, providerAddress AS provider,
+       gpu AS gpu_model, model_raw AS gpu_model_raw, gpu_count,
+       start_ts AS start_time, end_ts AS end_time, hours AS duration_hours, end_ts IS NULL AS is_open,
+       token AS payment_token, acceptedPrice::VARCHAR AS payment_raw,
+       hours * gpu_count AS gpu_hours,
+       hours * gpu_count * h100e AS h100e_hours,
+       hours * gpu_count * h100e_low AS h100e_hours_low,
+       hours * gpu_count * h100e_high AS h100e_hours_high,
+       'duration' AS h100e_method, 'none' AS kyc
+FROM hours;

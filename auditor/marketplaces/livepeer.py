@@ -2,6 +2,8 @@
 
 from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
 
+AI_SERVICE_REGISTRY = "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5"
+
 MARKETPLACE = Marketplace(
     name="livepeer",
     title="Livepeer (TicketBroker)",
@@ -13,7 +15,7 @@ MARKETPLACE = Marketplace(
         Contract("ServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
                  (Deployment(42161, "0xC92d3A360b8f9e083bA64DE15d95Cf8180897431", 5860363),)),
         Contract("AIServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
-                 (Deployment(42161, "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5"),)),
+                 (Deployment(42161, AI_SERVICE_REGISTRY),)),
     ),
     buyers=(BuyerColumn("livepeer_deposit_funded", "sender"),
             BuyerColumn("livepeer_winning_ticket_redeemed", "sender")),

@@ -1,5 +1,5 @@
 """Numbered schema migrations (migrations/NNN_name.sql), each applied once in its own transaction,
-then one table per known marketplace event, so analyses find every table even on chains not indexed."""
+then one table per known marketplace and price-feed event, so analyses find every table even on chains not indexed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import duckdb
 
 from auditor.errors import StoreError
 from auditor.marketplaces import all_event_specs
+from auditor.prices.feeds import answer_updated
 from auditor.store.tables import ensure_event_table
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -43,6 +44,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("ROLLBACK")
             raise
     con.execute("BEGIN")
-    for spec in all_event_specs():
+    for spec in [*all_event_specs(), answer_updated()]:
         ensure_event_table(con, spec)
     con.execute("COMMIT")

@@ -1,0 +1,22 @@
+-- name: values
+-- purpose: values every rental in USD (payment x the token's latest price at or before its block time, no older
+--          than max_price_age_hours), then turns USD into H100-equivalent hours for payment-based rentals:
+--          USD / central H100-hour price (low: / the high price, high: / the low price). Livepeer transcoding
+--          is not AI compute and gets no H100e.
+-- parameters: max_price_age_hours
+UPDATE rentals SET price_usd = v.usd, price_time = v.time, payment_usd = rentals.payment_amount * v.usd
+FROM (
+    SELECT r.chain_id, r.tx_hash, r.log_index, r.marketplace, p.usd, p.time
+    FROM rentals r
+    ASOF JOIN prices p ON p.asset = r.payment_token AND r.block_time >= p.time
+    WHERE r.payment_amount IS NOT NULL
+      AND p.time >= r.block_time - to_hours(getvariable('max_price_age_hours')::BIGINT)
+) v
+WHERE v.chain_id = rentals.chain_id AND v.tx_hash = rentals.tx_hash AND v.log_index = rentals.log_index
+  AND v.marketplace = rentals.marketplace;
+
+UPDATE rentals SET
+    h100e_hours = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'central'),
+    h100e_hours_low = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'high'),
+    h100e_hours_high = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'low')
+WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL AND workload IS DISTINCT FROM 'transcoding';
