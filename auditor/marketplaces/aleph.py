@@ -18,9 +18,9 @@ MARKETPLACE = Marketplace(
     buyers=(BuyerColumn("aleph_flow_updated", "sender", "flowRate > 0"),),
     kyc="none",
     h100e_method="payment",
-    method_note="one rental per instance: the streams a sender opens in one transaction (to the compute node "
-                "and the community wallet), from opening to the update that stops them; ALEPH paid = flow rate "
-                "x seconds, summed over rate changes",
+    method_note="one rental per stream (sender to compute node, or to the community wallet), from the update "
+                "that opens it to the one that stops it; ALEPH paid = flow rate x seconds, summed over rate "
+                "changes; H100e from the ALEPH's USD value",
     caveats="the GPU model is in off-chain Aleph INSTANCE messages, so H100e is payment-based; streams still open "
-            "are counted up to the last indexed block",
+            "are counted up to the last indexed block; ALEPH needs an imported price",
 )

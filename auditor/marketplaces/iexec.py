@@ -14,6 +14,8 @@ MARKETPLACE = Marketplace(
     kyc="none",
     h100e_method="payment",
     method_note="one rental per deal (OrdersMatched); the requester is the first Lock owner in the match tx, "
-                "the provider the workerpool of its SchedulerNotice",
-    caveats="GPU tag and task run times need viewDeal and task ids (not yet applied)",
+                "the provider the workerpool of its SchedulerNotice; run time = TaskInitialize to TaskFinalize "
+                "of its tasks (ids keccak256(dealid, index)); H100e from the locked RLC's USD value",
+    caveats="the GPU tag (bit 8) and category are only in viewDeal (eth_call), not read yet, so CPU deals "
+            "count too; RLC needs an imported price",
 )

@@ -49,7 +49,7 @@ def import_prices(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
         if bad:
             raise InputError(f"price file {csv_path.name} line {bad[0]}: need a token symbol, an ISO-8601 time "
                              "and a positive USD price")
-        dup = con.execute(f"SELECT asset, time_text FROM ({select}) GROUP BY asset, time, time_text "
+        dup = con.execute(f"SELECT asset, min(time_text) FROM ({select}) GROUP BY asset, time "
                           "HAVING count(*) > 1 LIMIT 1", params).fetchone()
         if dup:
             raise InputError(f"price file {csv_path.name} has {dup[0]} at {dup[1]} more than once")
