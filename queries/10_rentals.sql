@@ -29,5 +29,6 @@ CREATE OR REPLACE TABLE rentals (
     gpu_hours DOUBLE,           -- duration_hours x gpu_count, where the count is known
     workload VARCHAR,           -- ai-inference | transcoding (Livepeer), llm-inference (Morpheus); NULL: not stated
     price_usd DOUBLE,           -- the USD price used for payment_usd
-    price_time TIMESTAMPTZ      -- when that price was observed
+    price_time TIMESTAMPTZ,     -- when that price was observed
+    price_source VARCHAR        -- chainlink <proxy> | import <file>
 );

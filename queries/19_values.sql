@@ -4,9 +4,10 @@
 --          USD / central H100-hour price (low: / the high price, high: / the low price). Livepeer transcoding
 --          is not AI compute and gets no H100e.
 -- parameters: max_price_age_hours
-UPDATE rentals SET price_usd = v.usd, price_time = v.time, payment_usd = rentals.payment_amount * v.usd
+UPDATE rentals SET price_usd = v.usd, price_time = v.time, price_source = v.source,
+                   payment_usd = rentals.payment_amount * v.usd
 FROM (
-    SELECT r.chain_id, r.tx_hash, r.log_index, r.marketplace, p.usd, p.time
+    SELECT r.chain_id, r.tx_hash, r.log_index, r.marketplace, p.usd, p.time, p.source
     FROM rentals r
     ASOF JOIN prices p ON p.asset = r.payment_token AND r.block_time >= p.time
     WHERE r.payment_amount IS NOT NULL

@@ -21,6 +21,7 @@ TABLE_QUERIES = (
     "by_marketplace",
     "by_chain",
     "payments",
+    "prices_used",
     "by_gpu",
     "by_eccn",
     "entities",
@@ -153,7 +154,7 @@ def report_settings() -> Table:
         ("addresses_per_top_entity", f"{ADDRESSES_PER_ENTITY} (all in entity_addresses.csv)"),
         ("time_zone", "UTC for every time and week boundary"),
         ("week_complete", "every chain's safe (indexed-to) block time is at or after the week's end"),
-        ("h100e_estimate", f"central only; low/high: {NOT_ESTIMATED}"),
+        ("h100e_estimate", "central, with low and high (rentals.h100e_hours_low / _high)"),
         ("utc_offset", f"entities' estimated UTC offset: {NOT_ESTIMATED}"),
         ("funder_labels", "exchange and bridge labels: not available yet; service addresses stand in for them"),
     )

@@ -13,6 +13,8 @@ WITH clusters AS (
 ), totals AS (
     SELECT
         coalesce(fsum(h100e_hours) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc,
+        coalesce(fsum(h100e_hours_low) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_low,
+        coalesce(fsum(h100e_hours_high) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_high,
         count(*) FILTER (WHERE this_week) AS rentals,
         count(DISTINCT buyer) FILTER (WHERE this_week) AS buyers,
         count(DISTINCT entity) FILTER (WHERE this_week) AS entities,
@@ -46,6 +48,8 @@ SELECT
     heads.week_complete,
     heads.chains_behind,
     t.h100e_hours_no_kyc,
+    t.h100e_hours_no_kyc_low,
+    t.h100e_hours_no_kyc_high,
     t.prev_h100e_hours_no_kyc,
     t.h100e_hours_no_kyc - t.prev_h100e_hours_no_kyc AS change_h100e_hours_no_kyc,
     CASE WHEN t.prev_h100e_hours_no_kyc = 0 THEN NULL
