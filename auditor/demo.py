@@ -13,6 +13,7 @@ import duckdb
 from auditor.analyze import run_analysis
 from auditor.devnet import start_devnet
 from auditor.errors import AuditorError, InputError
+from auditor.prices.imports import import_prices
 from auditor.report import resolve_week, write_weekly_report
 from auditor.store.db import open_db
 from auditor.sync import ChainSummary, IndexRequest, Progress, run_index
@@ -53,6 +54,9 @@ def run_demo(db_path: Path, out_dir: Path, progress: Progress | None = None) -> 
         req = IndexRequest(rpc_urls=tuple(devnet.urls[c] for c in sorted(devnet.urls)), db_path=db_path,
                            confirmations=0)
         summaries = asyncio.run(run_index(req, progress))
+        with open_db(db_path) as con:
+            # Tokens without a Chainlink feed get the devnet's simulated daily prices, as a user would import.
+            import_prices(con, devnet.prices_path)
     with open_db(db_path) as con:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('created_by', 'demo')")
         run_analysis(con)

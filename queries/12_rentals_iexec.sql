@@ -24,7 +24,8 @@ WITH matched AS (
            min(i.started) AS first_start,
            count(f.finished) = count(*) AS all_finished,
            max(f.finished) AS last_finish,
-           sum(greatest(0.0, epoch(coalesce(f.finished, ch.safe_time)) - epoch(i.started)) / 3600.0) AS run_hours
+           sum(greatest(0.0, epoch(coalesce(f.finished, ch.safe_time)) - epoch(i.started)) / 3600.0
+               ORDER BY t.taskid) AS run_hours
     FROM tasks t
     LEFT JOIN (SELECT chain_id, taskid, min(block_time) AS started FROM iexec_task_initialize GROUP BY ALL) i
            ON i.chain_id = t.chain_id AND i.taskid = t.taskid

@@ -12,6 +12,7 @@ import pytest
 
 from auditor.analyze import run_analysis
 from auditor.devnet import Devnet, start_devnet
+from auditor.prices.imports import import_prices
 from auditor.store.db import open_db
 from auditor.sync import IndexRequest, run_index
 
@@ -34,11 +35,17 @@ def index_devnet(devnet: Devnet, db: Path, **kwargs: Any) -> None:
     asyncio.run(run_index(req))
 
 
+def analyse(devnet: Devnet, db: Path) -> None:
+    """What a user does after indexing: import prices for tokens without a feed, then analyse."""
+    with open_db(db) as con:
+        import_prices(con, devnet.prices_path)
+        run_analysis(con)
+
+
 @pytest.fixture(scope="session")
 def analysed_db(devnet: Devnet, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The devnet indexed in one uninterrupted run, then analysed."""
     db = tmp_path_factory.mktemp("db") / "audit.duckdb"
     index_devnet(devnet, db)
-    with open_db(db) as con:
-        run_analysis(con)
+    analyse(devnet, db)
     return db

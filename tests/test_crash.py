@@ -12,9 +12,8 @@ from typing import Any
 
 import duckdb
 
-from auditor.analyze import run_analysis
 from auditor.devnet import Devnet
-from auditor.store.db import open_db
+from tests.conftest import analyse
 
 KILLS = 6
 
@@ -54,8 +53,7 @@ def test_killed_runs_end_identical(devnet: Devnet, analysed_db: Path, tmp_path: 
     assert progress and progress != sorted(progress)[:1] * len(progress), "kills never landed after a commit"
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    with open_db(db) as con:
-        run_analysis(con)
+    analyse(devnet, db)
     got, want = tables(db), tables(analysed_db)
     assert got.keys() == want.keys()
     for name in want:

@@ -83,7 +83,9 @@ def test_block_range_cap_with_suggested_range(devnet: Devnet, analysed_db: Path,
     with FaultProxy(devnet.urls[8453], inject=inject) as proxy:
         summary = _index_through(proxy, tmp_path / "a.duckdb")
     _same_as_direct(tmp_path / "a.duckdb", analysed_db)
-    assert proxy.injected == 1 and summary.refusals == 1, "the learned ceiling was not kept"
+    # Base has two query groups (Aleph's streams filter on topic1, the other sources do not), whose first
+    # requests go out together: at most one refusal each, none once the ceiling is learned.
+    assert proxy.injected == summary.refusals and 1 <= proxy.injected <= 2, "the learned ceiling was not kept"
 
 
 def test_result_cap_without_a_number(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:

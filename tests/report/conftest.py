@@ -25,7 +25,8 @@ CREATE TABLE rentals (chain_id BIGINT, marketplace VARCHAR, block_number BIGINT,
   tx_hash VARCHAR, log_index INTEGER, buyer VARCHAR, provider VARCHAR, gpu_model VARCHAR, gpu_model_raw VARCHAR,
   gpu_count INTEGER, start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, duration_hours DOUBLE, is_open BOOLEAN,
   payment_token VARCHAR, payment_amount DOUBLE, payment_raw VARCHAR, payment_usd DOUBLE,
-  h100e_hours DOUBLE, h100e_method VARCHAR, kyc VARCHAR);
+  h100e_hours DOUBLE, h100e_method VARCHAR, kyc VARCHAR, h100e_hours_low DOUBLE, h100e_hours_high DOUBLE,
+  gpu_hours DOUBLE, workload VARCHAR, price_usd DOUBLE, price_time TIMESTAMPTZ, price_source VARCHAR);
 CREATE TABLE address_clusters (address VARCHAR, cluster_id VARCHAR, cluster_size BIGINT, role VARCHAR);
 CREATE TABLE cluster_evidence (chain_id BIGINT, address_a VARCHAR, address_b VARCHAR, heuristic VARCHAR,
   detail VARCHAR, tx_hash VARCHAR);
@@ -65,6 +66,7 @@ EXCHANGE_REASON = "first funder of 25 buyers (more than 20)"
 UNKNOWN_GPU_RAW = '=RTX-9090 | <b>ULTRA</b>'
 
 _counter = iter(range(1, 1000))
+LOW, HIGH = 0.75, 1.5   # every rental's low and high H100e-hours: 220.0 this week gives 165.0 to 330.0
 
 
 def rental(
@@ -80,6 +82,8 @@ def rental(
         raw if raw is not None else (gpu or ""), count, start, end,
         None if open_ else hours, open_, token, amount, str(int(amount * 10**6)), usd,
         h100e, method if h100e is not None else None, kyc,
+        None if h100e is None else h100e * LOW, None if h100e is None else h100e * HIGH,
+        None if hours is None or open_ else hours * count, None, None, None, None,
     )
 
 

@@ -305,12 +305,16 @@ def test_freshness_and_unknowns_in_the_report(report_dir: Path) -> None:
 def test_figures_not_estimated_yet_are_said_so(report_dir: Path) -> None:
     for name in ("report.md", "report.html"):
         text = (report_dir / name).read_text(encoding="utf-8")
-        assert "low/high: not estimated yet" in text, name
+        assert "the range is 165.0 to 330.0 H100e-hours" in text, name
         assert "UTC offset of each entity: not estimated yet" in text, name
         assert "exchange and bridge labels: not available yet" in text, name
     settings = {r["key"]: r["value"] for r in read_csv(report_dir, "report_settings")}
     assert settings["trailing_weeks"] == "12" and settings["top_entities"] == "10"
-    assert settings["h100e_estimate"] == "central only; low/high: not estimated yet"
+    assert settings["h100e_estimate"] == "central, with low and high (rentals.h100e_hours_low / _high)"
+    h = read_csv(report_dir, "headline")[0]
+    assert (float(h["h100e_hours_no_kyc_low"]), float(h["h100e_hours_no_kyc_high"])) == (165.0, 330.0)
+    by_market = {r["marketplace"]: r for r in read_csv(report_dir, "by_marketplace")}
+    assert sum(float(r["h100e_hours_high"]) for r in by_market.values()) == 330.0
 
 
 def test_report_sections(report_dir: Path) -> None:
