@@ -132,6 +132,7 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
         **recorded,
         "gpu_specs_csv": str(package_data("gpus.csv")),
         "gpu_aliases_csv": str(package_data("gpu_aliases.csv")),
+        "tokens_csv": str(package_data("tokens.csv")),
         "livepeer_ai_registry": livepeer.AI_SERVICE_REGISTRY.lower(),
         "aleph_token": aleph.ALEPH_SUPER_TOKEN.lower(),
         "golem_multi_transfer": golem.MULTI_TRANSFER.lower(),

@@ -2,7 +2,7 @@
 -- purpose: load the GPU table (H100-equivalence, export-control class, sources), the alias table that maps
 --          GPU names as written on-chain (h100, a100-80g, NVIDIA H100 80GB HBM3) to its rows, and the USD price
 --          of one H100-hour (low, central, high) that turns payments into H100-equivalent hours.
--- parameters: gpu_specs_csv, gpu_aliases_csv (package data files), h100_usd_low, h100_usd_central,
+-- parameters: gpu_specs_csv, gpu_aliases_csv, tokens_csv (package data files), h100_usd_low, h100_usd_central,
 --             h100_usd_high, h100_usd_source
 CREATE OR REPLACE TABLE gpu_specs AS
 SELECT * FROM read_csv(getvariable('gpu_specs_csv'), header = true, auto_detect = true);
@@ -26,6 +26,11 @@ FROM gpu_aliases a
 LEFT JOIN gpu_specs s ON s.gpu = a.gpu
 LEFT JOIN gpu_specs alt ON alt.gpu = a.gpu_alt
 GROUP BY a.alias_key;
+
+-- Token contracts that payments name by address (Spheron orders), with their symbols.
+CREATE OR REPLACE TABLE tokens AS
+SELECT chain_id::BIGINT AS chain_id, lower(address) AS address, symbol, decimals::INTEGER AS decimals, source
+FROM read_csv(getvariable('tokens_csv'), header = true, all_varchar = true);
 
 CREATE OR REPLACE TABLE h100_hour_prices AS
 SELECT * FROM (VALUES

@@ -28,14 +28,15 @@ WITH orders AS (
     FROM leases
     LEFT JOIN gpu_lookup g ON g.alias_key = lower(regexp_replace(model_raw, '[^A-Za-z0-9]', '', 'g'))
 )
-SELECT chain_id, 'spheron' AS marketplace, block_number, block_time, tx_hash, log_index,
+SELECT hours.chain_id, 'spheron' AS marketplace, block_number, block_time, tx_hash, log_index,
        tenantAddress AS buyer, providerAddress AS provider,
        gpu AS gpu_model, model_raw AS gpu_model_raw, gpu_count,
        start_ts AS start_time, end_ts AS end_time, hours AS duration_hours, end_ts IS NULL AS is_open,
-       token AS payment_token, acceptedPrice::VARCHAR AS payment_raw,
+       coalesce(tk.symbol, hours.token) AS payment_token, acceptedPrice::VARCHAR AS payment_raw,
        hours * gpu_count AS gpu_hours,
        hours * gpu_count * h100e AS h100e_hours,
        hours * gpu_count * h100e_low AS h100e_hours_low,
        hours * gpu_count * h100e_high AS h100e_hours_high,
        'duration' AS h100e_method, 'none' AS kyc
-FROM hours;
+FROM hours
+LEFT JOIN tokens tk ON tk.chain_id = hours.chain_id AND tk.address = hours.token;

@@ -1,7 +1,8 @@
 """Local anvil chains with a simulated GPU-rental economy, for `auditor demo` and the test suite.
 
-Emitter contracts sit at the marketplaces' real mainnet addresses, so the logs are byte-for-byte what the real
-contracts emit; ground_truth.json says what the analysis should find.
+Emitter contracts sit at the marketplaces' real mainnet addresses (and Chainlink feed proxies at theirs), so the
+logs are byte-for-byte what the real contracts emit; ground_truth.json says what the analysis should find, and
+prices.csv holds daily USD prices of the tokens that have no feed.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import TypeVar
 from auditor.devnet.anvil import Anvil, find_anvil
 from auditor.devnet.economy import Economy, plan_economy
 from auditor.devnet.simulate import play
-from auditor.devnet.truth import GroundTruth, load_truth, truth_document, write_truth
+from auditor.devnet.truth import GroundTruth, load_truth, truth_document, write_price_file, write_truth
 
 __all__ = ["Devnet", "Economy", "GroundTruth", "find_anvil", "load_truth", "plan_economy", "start_devnet"]
 
 TRUTH_FILE = "ground_truth.json"
+PRICES_FILE = "prices.csv"
 _T = TypeVar("_T")
 
 
@@ -30,6 +32,7 @@ class Devnet:
     urls: dict[int, str]          # chain_id -> http://127.0.0.1:PORT
     truth_path: Path
     truth: GroundTruth
+    prices_path: Path             # daily USD prices of tokens without a Chainlink feed: asset,time,usd
 
 
 def _run(coro: Coroutine[object, object, _T]) -> _T:
@@ -44,8 +47,9 @@ def _run(coro: Coroutine[object, object, _T]) -> _T:
 
 @contextmanager
 def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
-    """Starts one anvil per chain, plays the economy for `seed`, writes workdir/ground_truth.json (anvil logs
-    go beside it) and yields the running devnet; the nodes are stopped on exit, also on errors."""
+    """Starts one anvil per chain, plays the economy for `seed`, writes workdir/ground_truth.json and
+    workdir/prices.csv (anvil logs go beside them) and yields the running devnet; the nodes are stopped on
+    exit, also on errors."""
     workdir.mkdir(parents=True, exist_ok=True)
     economy = plan_economy(seed)
     binary = find_anvil()
@@ -56,6 +60,7 @@ def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
                          log_path=workdir / f"anvil-{chain.chain_id}.log", binary=binary)
             urls[chain.chain_id] = stack.enter_context(node).url
         landed = _run(play(economy, urls))
-        truth_path = workdir / TRUTH_FILE
+        truth_path, prices_path = workdir / TRUTH_FILE, workdir / PRICES_FILE
         write_truth(truth_path, truth_document(economy, landed))
-        yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path))
+        write_price_file(prices_path, economy.daily_prices)
+        yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path), prices_path=prices_path)

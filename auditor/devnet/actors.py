@@ -9,24 +9,29 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from auditor.devnet.plan import ARBITRUM, BASE, WEEKS, address
+from auditor.devnet.plan import ARBITRUM, BASE, POLYGON, SWAN, WEEKS, address
 
-MARKETS = ("livepeer", "iexec", "spheron", "morpheus")
-CHAIN_OF = {"livepeer": ARBITRUM, "iexec": ARBITRUM, "spheron": BASE, "morpheus": BASE}
+MARKETS = ("livepeer", "iexec", "spheron", "morpheus", "swan", "aleph", "golem")
+CHAIN_OF = {"livepeer": ARBITRUM, "iexec": ARBITRUM, "spheron": BASE, "morpheus": BASE, "swan": SWAN, "aleph": BASE,
+            "golem": POLYGON}
 GPU_MODELS = ("h100", "a100-80g", "rtx4090", "l40s", "rtx6000-ada", "a10")
 _GPU_WEIGHTS = (6, 3, 3, 2, 1, 1)
 
-ENTITIES = 10
-SOLOS = 20
+ENTITIES = 12
+SOLOS = 28
 # Weekly growth factors, one per entity: some grow (the trend the report should show), one shrinks.
-_GROWTH = (1.15, 1.0, 1.1, 1.0, 1.06, 0.9, 1.0, 1.18, 1.0, 1.04)
-# Rentals per week at an entity's first week, drawn uniformly from these ranges, then scaled so that all
-# entities together expect ENTITY_RENTALS per marketplace: the scale (and the devnet's run time) stays the
-# same for every seed while the split between entities varies.
-_ENTITY_RATES = {"livepeer": (3.0, 7.0), "iexec": (0.8, 2.0), "spheron": (2.5, 5.0), "morpheus": (1.0, 2.5)}
-ENTITY_RENTALS = {"livepeer": 330, "iexec": 140, "spheron": 190, "morpheus": 200}
-_SOLO_RATES = {"livepeer": (2.0, 4.0), "iexec": (0.6, 1.2), "spheron": (0.6, 1.4), "morpheus": (0.8, 1.8)}
-_POOL_SIZES = {"livepeer": 6, "iexec": 3, "spheron": 6, "morpheus": 4}
+_GROWTH = (1.15, 1.0, 1.1, 1.0, 1.06, 0.9, 1.0, 1.18, 1.0, 1.04, 1.08, 1.0)
+# Intents per week at an entity's first week, drawn uniformly from these ranges, then scaled so that all
+# entities together expect ENTITY_RENTALS intents per marketplace: the scale (and the devnet's run time) stays the
+# same for every seed while the split between entities varies. An Aleph intent is an instance (two streams, so
+# two rentals), a Golem intent a payment batch (one to four transfers, each a rental).
+_ENTITY_RATES = {"livepeer": (3.0, 7.0), "iexec": (0.8, 2.0), "spheron": (2.5, 5.0), "morpheus": (1.0, 2.5),
+                 "swan": (0.8, 2.0), "aleph": (0.5, 1.2), "golem": (0.4, 1.0)}
+ENTITY_RENTALS = {"livepeer": 330, "iexec": 140, "spheron": 190, "morpheus": 200, "swan": 65, "aleph": 34,
+                  "golem": 28}
+_SOLO_RATES = {"livepeer": (2.0, 4.0), "iexec": (0.6, 1.2), "spheron": (0.6, 1.4), "morpheus": (0.8, 1.8),
+               "swan": (0.5, 1.0), "aleph": (0.3, 0.6), "golem": (0.3, 0.6)}
+_POOL_SIZES = {"livepeer": 6, "iexec": 3, "spheron": 6, "morpheus": 4, "swan": 6, "aleph": 5, "golem": 8}
 
 
 @dataclass(frozen=True)
@@ -40,24 +45,34 @@ class Workerpool:
 
 @dataclass(frozen=True)
 class Providers:
+    """Provider-side addresses per marketplace; `aleph` are compute nodes (CRNs), which share the streams'
+    receiving side with one community wallet."""
+
     livepeer: tuple[str, ...]
     iexec: tuple[Workerpool, ...]
     spheron: tuple[str, ...]
     morpheus: tuple[str, ...]
+    swan: tuple[str, ...]
+    aleph: tuple[str, ...]
+    golem: tuple[str, ...]
+    aleph_community: str
 
     def pool(self, market: str) -> tuple[str, ...]:
-        """The addresses rentals name as provider (workerpools for iExec)."""
+        """The addresses rentals name as provider (workerpools for iExec, compute nodes for Aleph)."""
         if market == "iexec":
             return tuple(w.address for w in self.iexec)
         pools: dict[str, tuple[str, ...]] = {"livepeer": self.livepeer, "spheron": self.spheron,
-                                             "morpheus": self.morpheus}
+                                             "morpheus": self.morpheus, "swan": self.swan, "aleph": self.aleph,
+                                             "golem": self.golem}
         return pools[market]
 
     def listing(self) -> dict[str, list[str]]:
-        """Every provider-side address per marketplace (iExec: pools, owners and schedulers)."""
+        """Every provider-side address per marketplace (iExec: pools, owners and schedulers; Aleph: compute
+        nodes and the community wallet)."""
         iexec = [a for w in self.iexec for a in (w.address, w.owner, w.scheduler)]
         return {"livepeer": sorted(self.livepeer), "iexec": sorted(iexec), "spheron": sorted(self.spheron),
-                "morpheus": sorted(self.morpheus)}
+                "morpheus": sorted(self.morpheus), "swan": sorted(self.swan),
+                "aleph": sorted((*self.aleph, self.aleph_community)), "golem": sorted(self.golem)}
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,8 @@ def make_providers(seed: int) -> Providers:
     workerpools = tuple(Workerpool(address(seed, f"iexec/workerpool/{i}"), address(seed, f"iexec/owner/{i}"),
                                    address(seed, f"iexec/scheduler/{i}"))
                         for i in range(1, _POOL_SIZES["iexec"] + 1))
-    return Providers(pool("livepeer"), workerpools, pool("spheron"), pool("morpheus"))
+    return Providers(pool("livepeer"), workerpools, pool("spheron"), pool("morpheus"), pool("swan"), pool("aleph"),
+                     pool("golem"), address(seed, "aleph/community"))
 
 
 def _gpus(rng: random.Random, count: int) -> tuple[str, ...]:

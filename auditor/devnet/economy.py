@@ -12,6 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from auditor.devnet.actors import Party, make_parties, make_providers
+from auditor.devnet.aleph import ALEPH, other_super_token, write_aleph
+from auditor.devnet.feeds import DailyPrice, FeedAnswer, daily_prices, feed_contracts, plan_feeds
+from auditor.devnet.golem import write_golem
 from auditor.devnet.markets import MarketWriter, plan_intents
 from auditor.devnet.plan import (
     ARBITRUM,
@@ -22,17 +25,21 @@ from auditor.devnet.plan import (
     GENESIS_BLOCKS,
     GENESIS_TIME,
     HOUR,
+    POLYGON,
+    SWAN,
     Emit,
     Funding,
     Ledger,
     Rental,
     address,
 )
+from auditor.devnet.swan import write_swan
 from auditor.marketplaces import MARKETPLACES
 
-CHAIN_NAMES = {ARBITRUM: "Arbitrum One", BASE: "Base"}
+CHAIN_NAMES = {ARBITRUM: "Arbitrum One", BASE: "Base", SWAN: "Swan Chain", POLYGON: "Polygon"}
 EMITTERS = ("livepeer/TicketBroker", "livepeer/ServiceRegistry", "iexec/PocoDiamond", "spheron/OrderRequest",
-            "spheron/ComputeLease", "morpheus/Diamond")
+            "spheron/ComputeLease", "morpheus/Diamond", "swan/JobManager", "aleph/ConstantFlowAgreementV1",
+            "golem/GLM")
 EXCHANGE_BALANCE = 10_000_000 * ETHER
 TREASURY_BALANCE = 50_000 * ETHER
 
@@ -61,7 +68,8 @@ class ChainPlan:
     last_block: int
     last_time: int
     balances: tuple[tuple[str, int], ...]
-    code: tuple[tuple[str, str], ...]
+    code: tuple[tuple[str, str], ...]              # (address, emitter artifact key)
+    storage: tuple[tuple[str, str, str], ...]      # (address, slot, value) for anvil_setStorageAt
     txs: tuple[Tx, ...]
 
 
@@ -84,6 +92,9 @@ class Economy:
     providers: dict[str, list[str]]
     rentals: tuple[Rental, ...]
     fundings: tuple[Funding, ...]
+    feed_answers: tuple[FeedAnswer, ...]
+    daily_prices: tuple[DailyPrice, ...]
+    labels: dict[str, str]
 
     def chain(self, chain_id: int) -> ChainPlan:
         return next(c for c in self.chains if c.chain_id == chain_id)
@@ -111,7 +122,7 @@ def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str) -> tuple[li
     rng, first = ledger.rng, _first_use(ledger)
     fundings: list[Funding] = []
     treasuries: list[tuple[int, str]] = []
-    for chain in (ARBITRUM, BASE):
+    for chain in GENESIS_BLOCKS:
         for party in parties:
             used = [(first[(chain, w.address)], w.address) for w in party.wallets if (chain, w.address) in first]
             if not used:
@@ -155,6 +166,7 @@ def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> 
     code = _emitter_code()
     plans = []
     for chain, genesis in GENESIS_BLOCKS.items():
+        feeds = feed_contracts(ledger.seed, chain)
         drafts = sorted((d for d in ledger.drafts if d.chain_id == chain), key=lambda d: (d.time, d.key))
         times = sorted({d.time for d in drafts} | {CLOSE_TIME})
         block_of = {t: genesis + 1 + i for i, t in enumerate(times)}
@@ -166,7 +178,8 @@ def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> 
             txs.append(Tx(d.key, chain, block, d.time, d.sender, d.to, nonces[d.sender], d.value, emits))
             nonces[d.sender] += 1
         plans.append(ChainPlan(chain, genesis, GENESIS_TIME, block_of[CLOSE_TIME], CLOSE_TIME,
-                               tuple(sorted(balances[chain])), tuple(sorted(code[chain])), tuple(txs)))
+                               tuple(sorted(balances[chain])), tuple(sorted([*code[chain], *feeds.code])),
+                               tuple(sorted(feeds.storage)), tuple(txs)))
     return tuple(plans)
 
 
@@ -182,12 +195,17 @@ def _entities(parties: tuple[Party, ...], first: dict[tuple[int, str], int]) -> 
 
 
 def plan_economy(seed: int = 7) -> Economy:
-    """The whole economy for a seed: participants, rentals, fundings and every tx on both chains."""
+    """The whole economy for a seed: participants, rentals, fundings, prices and every tx on every chain."""
     ledger = Ledger(seed=seed, rng=random.Random(seed))
     exchange = address(seed, "exchange/hot-wallet")
     providers = make_providers(seed)
     parties = make_parties(ledger.rng, seed, providers)
-    MarketWriter(ledger, providers).write(plan_intents(ledger.rng, parties))
+    intents = plan_intents(ledger.rng, parties)
+    MarketWriter(ledger, providers).write(intents)
+    write_swan(ledger, providers, [i for i in intents if i.market == "swan"])
+    write_aleph(ledger, providers, [i for i in intents if i.market == "aleph"])
+    write_golem(ledger, providers, [i for i in intents if i.market == "golem"], exchange)
+    answers = plan_feeds(ledger)
     entities = _entities(parties, _first_use(ledger))
     fundings, treasuries = _fund(ledger, parties, exchange)
     balances: dict[int, list[tuple[str, int]]] = {c: [(exchange, EXCHANGE_BALANCE)] for c in GENESIS_BLOCKS}
@@ -195,4 +213,7 @@ def plan_economy(seed: int = 7) -> Economy:
         balances[chain].append((treasury, TREASURY_BALANCE))
     return Economy(seed=seed, chains=_chain_plans(ledger, balances), exchange=(exchange,), entities=entities,
                    providers=providers.listing(), rentals=tuple(ledger.rentals),
-                   fundings=tuple(sorted(fundings, key=lambda f: (f.chain_id, f.address))))
+                   fundings=tuple(sorted(fundings, key=lambda f: (f.chain_id, f.address))),
+                   feed_answers=tuple(answers), daily_prices=daily_prices(seed),
+                   labels={"aleph_community_wallet": providers.aleph_community, "aleph_super_token": ALEPH,
+                           "aleph_other_super_token": other_super_token(seed)})

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eth_utils.crypto import keccak
 
-from auditor.devnet.actors import Party, Providers, Workerpool
+from auditor.devnet.actors import CHAIN_OF, Party, Providers, Workerpool
 from auditor.devnet.plan import (
     ARBITRUM,
     BASE,
@@ -45,8 +45,9 @@ _SPHERON_NAMES = ("train", "infer", "vllm", "comfy", "jupyter", "finetune")
 # USD per GPU-hour; Spheron's acceptedPrice is written in USDC micro-units per hour (units unconfirmed upstream).
 _GPU_HOURLY = {"h100": 2.0, "a100-80g": 1.2, "rtx4090": 0.35, "l40s": 0.8, "rtx6000-ada": 0.7, "a10": 0.3}
 _LEASE_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 24, 48, 72, 168)
-# The registry names Livepeer's AI registry by its role; its events are those of ServiceRegistry.json.
-_REGISTRY_NAMES = {SERVICE_REGISTRY: "AIServiceRegistry"}
+# Livepeer's AI registry is a second ServiceRegistry deployment: same events, another address.
+AI_SERVICE_REGISTRY = "AIServiceRegistry"
+AI_ORCHESTRATORS = 3
 CPU_ONLY_SPEC = "{s:[{n:web,r:{c:{u:4},m:{u:8Gi},s:[{u:50Gi}]},c:2}]}"
 GARBAGE_SPECS = ("{s:[{n:train,r:{c:{u:16},m:{u:", "not a spec ¯\\_(ツ)_/¯")
 
@@ -125,14 +126,14 @@ class MarketWriter:
         self.deals = 0
         self.orders = 4000
         self.sessions = 0
+        self.ai_since: dict[str, int] = {}
 
-    def _at(self, contract: str) -> str:
-        marketplace = contract.split("/")[0]
-        name = _REGISTRY_NAMES.get(contract, contract.split("/")[1])
-        chain = ARBITRUM if marketplace in ("livepeer", "iexec") else BASE
-        return contract_address(marketplace, name, chain)
+    def _at(self, contract: str, name: str | None = None) -> str:
+        marketplace, default = contract.split("/")
+        return contract_address(marketplace, name or default, CHAIN_OF[marketplace])
 
     def write(self, intents: list[Intent]) -> None:
+        """Writes the Livepeer, iExec, Spheron and Morpheus intents; the other marketplaces have own writers."""
         spheron = [i.seq for i in intents if i.market == "spheron"]
         odd = self.rng.sample(spheron[:-OPEN_LEASES], k=4)
         specs = dict(zip(odd, (CPU_ONLY_SPEC, CPU_ONLY_SPEC, *GARBAGE_SPECS), strict=True))
@@ -144,10 +145,12 @@ class MarketWriter:
                 self.iexec_deal(intent)
             elif intent.market == "spheron":
                 self.spheron_lease(intent, specs.get(intent.seq), intent.seq in still_open)
-            else:
+            elif intent.market == "morpheus":
                 self.morpheus_session(intent)
         self.livepeer_deposits()
         self.livepeer_service_uris()
+        self.ledger.rentals = [replace(r, workload=self._workload(r)) if r.marketplace == "livepeer" else r
+                               for r in self.ledger.rentals]
 
     def livepeer_ticket(self, it: Intent) -> None:
         rng = self.rng
@@ -176,14 +179,21 @@ class MarketWriter:
                                      Emit(TICKET_BROKER, "DepositFunded", (gateway, amount)))
 
     def livepeer_service_uris(self) -> None:
+        """Every orchestrator registers its transcoding URI before the first ticket; a few join the AI
+        registry weeks later, so their tickets turn from transcoding to AI work mid-calendar."""
         for i, orch in enumerate(self.orchestrators, start=1):
             t = GENESIS_TIME + self.rng.randint(6 * HOUR, 40 * HOUR)
             self.ledger.send(ARBITRUM, t, orch, self._at(SERVICE_REGISTRY),
                              Emit(SERVICE_REGISTRY, "ServiceURIUpdate", (orch, f"https://orch{i}.lp.example:8935")))
-        for i, orch in enumerate(self.orchestrators[:3], start=1):
+        for i, orch in enumerate(self.orchestrators[:AI_ORCHESTRATORS], start=1):
             t = self.rng.randint(GENESIS_TIME + 5 * WEEK, END_TIME - DAY)
-            self.ledger.send(ARBITRUM, t, orch, self._at(SERVICE_REGISTRY),
+            self.ai_since[orch] = t
+            self.ledger.send(ARBITRUM, t, orch, self._at(SERVICE_REGISTRY, AI_SERVICE_REGISTRY),
                              Emit(SERVICE_REGISTRY, "ServiceURIUpdate", (orch, f"https://ai{i}.gpu.example:8936")))
+
+    def _workload(self, rental: Rental) -> str:
+        since = self.ai_since.get(rental.provider)
+        return "ai" if since is not None and since <= self.ledger.drafts[rental.tx].time else "transcoding"
 
     def iexec_deal(self, it: Intent) -> None:
         """One match tx (Lock, Lock, SchedulerNotice, OrdersMatched), then an init and a finalize per task."""

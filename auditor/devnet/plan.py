@@ -18,7 +18,9 @@ from auditor.marketplaces import MARKETPLACES
 
 ARBITRUM = 42161
 BASE = 8453
-GENESIS_BLOCKS = {ARBITRUM: 300_000_000, BASE: 30_000_000}
+SWAN = 254
+POLYGON = 137
+GENESIS_BLOCKS = {ARBITRUM: 300_000_000, BASE: 30_000_000, SWAN: 5_000_000, POLYGON: 79_000_000}
 GENESIS_TIME = 1_785_715_200   # 2026-08-03T00:00:00Z, the Monday starting ISO week 2026-W32
 END_TIME = 1_794_787_199       # 2026-11-15T23:59:59Z, the last second of 2026-W46
 CLOSE_TIME = END_TIME + 1      # 2026-11-16T00:00:00Z: an empty closing block, so 2026-W46 is complete on-chain
@@ -69,7 +71,7 @@ class Emit:
 @dataclass(frozen=True)
 class Rental:
     """A planned rental. `tx` is the ledger key of the tx holding its defining event, `log_position` that
-    event's index among the tx's logs."""
+    event's index among the tx's logs; `workload` is Livepeer's "ai" or "transcoding", None elsewhere."""
 
     marketplace: str
     chain_id: int
@@ -83,6 +85,7 @@ class Rental:
     end_time: int | None = None
     payment_token: str | None = None
     payment_raw: int | None = None
+    workload: str | None = None
 
 
 @dataclass(frozen=True)

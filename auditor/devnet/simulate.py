@@ -1,4 +1,4 @@
-"""Plays a planned economy on anvil nodes: balances and emitter code first, then one evm_mine per block.
+"""Plays a planned economy on anvil nodes: balances, code and storage first, then one evm_mine per block.
 
 Txs of a block go out as one JSON-RPC batch of eth_sendTransaction (impersonated senders, explicit nonce and
 gas, so no estimateGas round trips), then `evm_mine(time)` seals them into one block at the planned timestamp.
@@ -65,6 +65,7 @@ async def play_chain(rpc: DevnetRpc, chain: ChainPlan) -> dict[int, Landed]:
     emitters = load_emitters()
     setup: list[Call] = [("anvil_setBalance", [a, hex(v)]) for a, v in chain.balances]
     setup += [("anvil_setCode", [a, emitters[key].runtime_bytecode]) for a, key in chain.code]
+    setup += [("anvil_setStorageAt", [a, slot, value]) for a, slot, value in chain.storage]
     await rpc.batch(setup)
     hashes: dict[int, str] = {}
     for _, group in groupby(chain.txs, key=lambda t: t.block):

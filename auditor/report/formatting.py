@@ -60,6 +60,7 @@ STYLES: dict[str, Style] = {
     "payment_usd": Style("Paid (USD, priced)", "usd"),
     "open_leases": Style("Open leases", "int"),
     "unknown_gpu": Style("Unknown GPU", "int"),
+    "transcoding": Style("Video transcoding", "int"),
     "no_usd_price": Style("No USD price", "int"),
     "payment_token": Style("Token", "id"),
     "payment_amount": Style("Amount (token units)", "amount"),

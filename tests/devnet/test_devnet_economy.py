@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from functools import cache
+from itertools import pairwise
 
 import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
+from auditor.devnet.aleph import stream_payment
 from auditor.devnet.economy import Economy, plan_economy
+from auditor.devnet.feeds import DAILY_WALKS, FEED_WALKS, PHASE_2_FROM
 from auditor.devnet.markets import spheron_spec, task_id
-from auditor.devnet.plan import ARBITRUM, BASE, CLOSE_TIME, END_TIME, GENESIS_BLOCKS, GENESIS_TIME
+from auditor.devnet.plan import (
+    ARBITRUM,
+    BASE,
+    CLOSE_TIME,
+    DAY,
+    END_TIME,
+    GENESIS_BLOCKS,
+    GENESIS_TIME,
+    POLYGON,
+    SWAN,
+)
+from auditor.devnet.swan import task_uid
+from auditor.marketplaces.golem import MULTI_TRANSFER
+
+# Txs per chain: enough to be a real workload, few enough for a quick session fixture.
+TX_RANGE = {ARBITRUM: (1500, 2400), BASE: (1500, 2400), SWAN: (100, 400), POLYGON: (60, 300)}
+MAX_TXS = 4600
+NEW_MARKETS = ("swan", "aleph", "golem")
 
 
 @cache
@@ -28,11 +48,13 @@ def test_same_seed_same_plan_other_seed_other_plan() -> None:
 @pytest.mark.parametrize("seed", [7, 8, 1234])
 def test_scale_and_calendar(seed: int) -> None:
     economy = planned(seed)
-    assert {c.chain_id for c in economy.chains} == {ARBITRUM, BASE}
-    assert Counter(e.kind for e in economy.entities) == {"entity": 10, "solo": 20}
+    assert {c.chain_id for c in economy.chains} == {ARBITRUM, BASE, SWAN, POLYGON}
+    assert Counter(e.kind for e in economy.entities) == {"entity": 12, "solo": 28}
     assert all(2 <= len(e.wallets) <= 8 for e in economy.entities if e.kind == "entity")
+    assert sum(len(c.txs) for c in economy.chains) <= MAX_TXS
     for chain in economy.chains:
-        assert 1000 <= len(chain.txs) <= 2000
+        low, high = TX_RANGE[chain.chain_id]
+        assert low <= len(chain.txs) <= high
         assert chain.genesis_block == GENESIS_BLOCKS[chain.chain_id]
         assert chain.last_time == CLOSE_TIME
         previous = (chain.genesis_block, GENESIS_TIME)
@@ -85,7 +107,7 @@ def test_traps_are_set() -> None:
     funder_of = {(f.chain_id, f.address): f.funder for f in economy.fundings}
     solos = [e for e in economy.entities if e.kind == "solo"]
     entities = [e for e in economy.entities if e.kind == "entity"]
-    assert len(solos) == 20 and len(entities) == 10
+    assert len(solos) == 28 and len(entities) == 12
     assert all(2 <= len(e.wallets) <= 8 for e in entities)
     # Every solo buyer is first funded by the exchange: naive common-funder clustering would merge them.
     assert all(funder_of[k] == exchange for k in funder_of if k[1] in {w for s in solos for w in s.wallets})
@@ -106,7 +128,7 @@ def test_traps_are_set() -> None:
 
 def test_rentals_cover_marketplaces_and_edge_cases() -> None:
     rentals = planned(7).rentals
-    assert Counter(r.marketplace for r in rentals).keys() == {"livepeer", "iexec", "spheron", "morpheus"}
+    assert Counter(r.marketplace for r in rentals).keys() == {"livepeer", "iexec", "spheron", "morpheus", *NEW_MARKETS}
     spheron = [r for r in rentals if r.marketplace == "spheron"]
     assert sum(r.end_time is None for r in spheron) >= 3
     assert sum(r.gpu_model_raw is None for r in spheron) == 4
@@ -136,3 +158,80 @@ def test_spheron_spec_and_iexec_task_ids() -> None:
     assert spheron_spec("train", "h100", 8, 1) == expected
     deal = keccak(text="deal")
     assert task_id(deal, 3) == keccak(encode(["bytes32", "uint256"], [deal, 3]))
+
+
+@pytest.mark.parametrize("seed", [7, 8, 1234])
+def test_new_marketplaces_have_entity_and_solo_buyers(seed: int) -> None:
+    economy = planned(seed)
+    kind = {w: e.kind for e in economy.entities for w in e.wallets}
+    for market in NEW_MARKETS:
+        rentals = [r for r in economy.rentals if r.marketplace == market]
+        assert 55 <= len(rentals) <= 125, (market, len(rentals))
+        kinds = Counter(kind[r.buyer] for r in rentals)
+        assert kinds["entity"] >= 20 and kinds["solo"] >= 5, (market, kinds)
+    assert all(r.workload is None for r in economy.rentals if r.marketplace != "livepeer")
+    assert {r.workload for r in economy.rentals if r.marketplace == "livepeer"} == {"ai", "transcoding"}
+
+
+def test_swan_tasks() -> None:
+    economy = planned(7)
+    txs = economy.txs_by_key()
+    swan = [r for r in economy.rentals if r.marketplace == "swan"]
+    assert sum(r.end_time is None for r in swan) >= 1
+    assert {r.gpu_count for r in swan} == {1, 2, 3}
+    for n, r in enumerate(swan, start=1):
+        (created,) = txs[r.tx].emits
+        uid, cps, user, reward, duration = created.args
+        assert uid == task_uid(7, n) and len(uid) == 36 and uid.count("-") == 4
+        assert (cps[0], len(cps), user, reward) == (r.provider, r.gpu_count, r.buyer, r.payment_raw)
+        assert 3600 <= duration <= 7 * DAY and r.start_time == txs[r.tx].time
+        assert r.end_time is None or r.start_time < r.end_time <= CLOSE_TIME
+
+
+def test_aleph_instances_are_sequential_per_buyer() -> None:
+    economy = planned(7)
+    aleph = [r for r in economy.rentals if r.marketplace == "aleph"]
+    community = economy.labels["aleph_community_wallet"]
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r in aleph:
+        assert r.start_time is not None
+        if r.provider != community:
+            spans[r.buyer].append((r.start_time, r.end_time or CLOSE_TIME))
+    for buyer_spans in spans.values():
+        buyer_spans.sort()
+        assert all(a[1] < b[0] for a, b in pairwise(buyer_spans))
+    assert sum(r.end_time is None for r in aleph) >= 2
+    assert stream_payment(((100, 10), (200, 4)), 300) == 10 * 100 + 4 * 100
+    assert stream_payment(((100, 10),), None, share=5) == 2 * (CLOSE_TIME - 100)
+
+
+def test_golem_requestors_approve_before_paying_and_pay_only_providers() -> None:
+    economy = planned(7)
+    txs = sorted(economy.chain(POLYGON).txs, key=lambda t: (t.block, t.key))
+    providers = set(economy.providers["golem"])
+    approved: set[str] = set()
+    rentals = {(r.tx, r.log_position): r for r in economy.rentals if r.marketplace == "golem"}
+    payments = 0
+    for tx in txs:
+        for i, e in enumerate(tx.emits):
+            if e.event == "Approval" and e.args[1] == MULTI_TRANSFER:
+                approved.add(e.args[0])
+            elif e.event == "Transfer" and e.args[0] in approved:
+                assert e.args[1] in providers and (tx.key, i) in rentals
+                payments += 1
+            elif e.event == "Transfer":
+                assert (tx.key, i) not in rentals
+    assert payments == len(rentals)
+    assert any(len(tx.emits) >= 3 for tx in txs)
+
+
+def test_feed_answers_and_daily_prices() -> None:
+    economy = planned(7)
+    answers = economy.feed_answers
+    assert {(a.chain_id, a.asset) for a in answers} == {(c, a) for c in (ARBITRUM, BASE) for a in FEED_WALKS}
+    assert min(a.time for a in answers) < GENESIS_TIME + DAY
+    assert all((a.phase == 2) == (a.time >= PHASE_2_FROM) for a in answers)
+    assert {a.asset for a in economy.daily_prices} == set(DAILY_WALKS)
+    days = (CLOSE_TIME - GENESIS_TIME) // DAY + 1
+    assert len(economy.daily_prices) == days * len(DAILY_WALKS)
+    assert planned(8).daily_prices != economy.daily_prices

@@ -2,7 +2,8 @@
 
 An emitter declares a real contract's events verbatim and has one `e_<Event>` function per event that just
 emits it, plus `batch(bytes[])` so one transaction can emit several events in order. Placed at the real
-address on a devnet, it produces logs byte-for-byte like the real contract's. Run from a checkout:
+address on a devnet, it produces logs byte-for-byte like the real contract's. HAND_WRITTEN contracts answer
+calls instead (a Chainlink proxy's phase getters, their storage set by the devnet). Run from a checkout:
 `python -m auditor.devnet.contracts.build` (needs node and `npm ci` for solc). The devnet reads only
 artifacts.json, so solc is needed only when the ABIs change.
 """
@@ -27,7 +28,25 @@ CONTRACTS = (
     "spheron/OrderRequest",
     "spheron/ComputeLease",
     "morpheus/Diamond",
+    "swan/JobManager",
+    "aleph/ConstantFlowAgreementV1",
+    "golem/GLM",
+    "chainlink/Aggregator",
 )
+# Storage layout is part of the contract with the devnet: phaseId at slot 0, phaseAggregators at slot 1.
+HAND_WRITTEN = {
+    "chainlink/FeedProxy": "\n".join((
+        "// SPDX-License-Identifier: MIT",
+        "// Written by auditor/devnet/contracts/build.py: a Chainlink proxy's phase getters; the devnet sets storage.",
+        "pragma solidity {pragma};",
+        "",
+        "contract FeedProxy {{",
+        "    uint16 public phaseId;",
+        "    mapping(uint16 => address) public phaseAggregators;",
+        "}}",
+        "",
+    )),
+}
 PRAGMA = "0.8.37"
 # viaIR: LeaseCreated has ten parameters, too many for the legacy pipeline's stack.
 SETTINGS: dict[str, Any] = {
@@ -107,20 +126,30 @@ def compile_sources(sources: dict[str, str]) -> dict[str, Any]:
     return output
 
 
+def hand_written_source(key: str) -> str:
+    return HAND_WRITTEN[key].format(pragma=PRAGMA)
+
+
+def _contract_name(key: str) -> str:
+    return key.split("/")[1] + ("" if key in HAND_WRITTEN else "Emitter")
+
+
 def build() -> dict[str, Any]:
     """Writes the .sol files and artifacts.json; returns the artifacts."""
     sources: dict[str, str] = {}
-    for key in CONTRACTS:
-        entries = json.loads((ABI_DIR / f"{key}.json").read_text())
-        source = emitter_source(key, entries)
+    for key in (*CONTRACTS, *HAND_WRITTEN):
+        if key in HAND_WRITTEN:
+            source = hand_written_source(key)
+        else:
+            source = emitter_source(key, json.loads((ABI_DIR / f"{key}.json").read_text()))
         path = HERE / f"{key}.sol"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source)
         sources[f"{key}.sol"] = source
     output = compile_sources(sources)
     artifacts: dict[str, Any] = {}
-    for key in CONTRACTS:
-        compiled = output["contracts"][f"{key}.sol"][key.split("/")[1] + "Emitter"]
+    for key in (*CONTRACTS, *HAND_WRITTEN):
+        compiled = output["contracts"][f"{key}.sol"][_contract_name(key)]
         artifacts[key] = {
             "runtime_bytecode": "0x" + compiled["evm"]["deployedBytecode"]["object"],
             "abi": [e for e in compiled["abi"] if e["type"] == "function"],
