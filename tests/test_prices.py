@@ -82,3 +82,12 @@ def test_iexec_task_id_matches_the_protocol() -> None:
     assert _iexec_task_id("0x" + "00" * 32, 0) == "0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5"
     assert _iexec_task_id("0x1234", 0) is None
     assert _iexec_task_id(None, 1) is None
+
+
+def test_prices_command_has_help_and_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "prices", "import", "--help")
+    assert code == 0 and "Usage: auditor prices import" in out and "asset,time,usd" in out
+    code, out, _ = run(capsys, "prices", "--help")
+    assert code == 0 and "import" in out
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "auditor prices import" in readme and "--h100-hour-usd" in readme
