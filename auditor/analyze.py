@@ -145,8 +145,9 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
 ASSUMPTIONS = {
     "clustering": "common first funder: a buyer joins the wallet that first funded it, unless that wallet is a "
                   "service address (marketplace contract, provider, or funder of more than max_funder_fanout buyers)",
-    "h100e_definition": "dense BF16 tensor throughput / 989.4 TFLOPS (H100 SXM); GPUs without BF16 count 0",
-    "h100e_duration": "hours x GPU count x the GPU's h100e_bf16 (Spheron leases); low/high over the parts an "
+    "h100e_definition": "dense BF16 tensor throughput / 989.4 TFLOPS (H100 SXM); GPUs without BF16 (V100, T4): "
+                        "dense FP16 tensor throughput / 989.4, flagged in gpu_specs.h100e_basis",
+    "h100e_duration": "hours x GPU count x the GPU's h100e (Spheron leases); low/high over the parts an "
                       "ambiguous GPU name may mean (a bare 'h100': PCIe 0.765 or SXM 1.0)",
     "h100e_payment": "USD paid / USD price of one H100-hour (central; low uses the high price, high the low "
                      "price) for Livepeer AI inference, iExec, Swan, Aleph and Golem; Livepeer transcoding and "

@@ -4,8 +4,19 @@
 --          of one H100-hour (low, central, high) that turns payments into H100-equivalent hours.
 -- parameters: gpu_specs_csv, gpu_aliases_csv, tokens_csv (package data files), h100_usd_low, h100_usd_central,
 --             h100_usd_high, h100_usd_source
+-- h100e: the factor used, dense BF16 / 989.4 TFLOPS, or for GPUs without BF16 (V100, T4) dense FP16 tensor
+-- throughput / 989.4, flagged in h100e_basis. Trainability flags after Whack-a-Chip: no BF16 means inference-grade;
+-- neither NVLink nor GPUDirect RDMA means not cluster-scale; AMD parts need RCCL, not NCCL.
 CREATE OR REPLACE TABLE gpu_specs AS
-SELECT * FROM read_csv(getvariable('gpu_specs_csv'), header = true, auto_detect = true);
+SELECT *,
+       CASE WHEN bf16_supported = 'yes' THEN h100e_bf16
+            ELSE round(dense_fp16_tensor_tflops / 989.4, 3) END AS h100e,
+       CASE WHEN bf16_supported = 'yes' THEN 'dense BF16'
+            ELSE 'dense FP16 tensor (no BF16)' END AS h100e_basis,
+       bf16_supported = 'yes' AS trains_bf16,
+       coalesce(nvlink_gbps_per_gpu, 0) > 0 OR gpudirect_rdma = 'yes' AS cluster_scale,
+       CASE WHEN vendor = 'AMD' THEN 'RCCL' ELSE 'NCCL' END AS collective_library
+FROM read_csv(getvariable('gpu_specs_csv'), header = true, auto_detect = true);
 
 CREATE OR REPLACE TABLE gpu_aliases AS
 SELECT alias,
@@ -19,9 +30,9 @@ FROM read_csv(getvariable('gpu_aliases_csv'), header = true, all_varchar = true)
 CREATE OR REPLACE TABLE gpu_lookup AS
 SELECT a.alias_key,
        any_value(a.gpu ORDER BY a.alias) AS gpu,
-       any_value(s.h100e_bf16 ORDER BY a.alias) AS h100e,
-       least(any_value(s.h100e_bf16 ORDER BY a.alias), min(alt.h100e_bf16)) AS h100e_low,
-       greatest(any_value(s.h100e_bf16 ORDER BY a.alias), max(alt.h100e_bf16)) AS h100e_high
+       any_value(s.h100e ORDER BY a.alias) AS h100e,
+       least(any_value(s.h100e ORDER BY a.alias), min(alt.h100e)) AS h100e_low,
+       greatest(any_value(s.h100e ORDER BY a.alias), max(alt.h100e)) AS h100e_high
 FROM gpu_aliases a
 LEFT JOIN gpu_specs s ON s.gpu = a.gpu
 LEFT JOIN gpu_specs alt ON alt.gpu = a.gpu_alt

@@ -1,7 +1,7 @@
 -- name: rentals_spheron
 -- purpose: one rental per Spheron lease. GPU model and count come from the order's specs (spheron_gpu());
 --          hours run from the lease's startTime to its LeaseClosed endTime, or for open leases to the time of
---          the chain's last indexed (safe) block. H100e-hours = hours x GPU count x the GPU's h100e_bf16; low
+--          the chain's last indexed (safe) block. H100e-hours = hours x GPU count x the GPU's h100e; low
 --          and high take the weakest and strongest part the GPU name may mean (a bare 'h100': PCIe or SXM).
 -- parameters: none
 INSERT INTO rentals BY NAME

@@ -1,4 +1,4 @@
-"""Morpheus compute marketplace on Base: users open inference sessions with providers."""
+"""Morpheus compute marketplace on Base (earlier Arbitrum): users open inference sessions with providers."""
 
 from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
 
@@ -7,7 +7,9 @@ MARKETPLACE = Marketplace(
     title="Morpheus (sessions)",
     contracts=(
         Contract("Diamond", "morpheus/Diamond.json", ("SessionOpened", "SessionClosed"),
-                 (Deployment(8453, "0x6aBE1d282f72B474E54527D93b979A4f64d3030a"),)),
+                 (Deployment(8453, "0x6aBE1d282f72B474E54527D93b979A4f64d3030a"),
+                  # the earlier diamond (smart-contracts/deploy/data/config_arbitrum_mainnet.json)
+                  Deployment(42161, "0xDE819AaEE474626E3f34Ef0263373357e5a6C71b"))),
     ),
     buyers=(BuyerColumn("morpheus_session_opened", "user"),),
     kyc="none",

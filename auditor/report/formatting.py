@@ -101,6 +101,8 @@ STYLES: dict[str, Style] = {
     "method": Style("Method"),
     "dense_bf16_tflops": Style("Dense BF16 TFLOPS", "hours"),
     "h100e_bf16": Style("H100e (BF16)", "factor"),
+    "h100e": Style("H100e factor", "factor"),
+    "h100e_basis": Style("Basis"),
     "h100e_tpp": Style("H100e (TPP)", "factor"),
     "h100e_mem_bw": Style("H100e (mem. BW)", "factor"),
     "h100e_hours_no_kyc": Style("H100e-hours without KYC", "hours"),

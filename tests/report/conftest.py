@@ -34,7 +34,7 @@ CREATE TABLE entity_weekly (cluster_id VARCHAR, week_start DATE, marketplace VAR
   payment_usd DOUBLE, h100e_hours DOUBLE);
 CREATE TABLE gpu_specs (gpu VARCHAR, vendor VARCHAR, market_class VARCHAR, dense_bf16_tflops DOUBLE,
   eccn_oct2023 VARCHAR, h100e_bf16 DOUBLE, h100e_tpp DOUBLE, h100e_mem_bw DOUBLE, source VARCHAR,
-  memory_gb DOUBLE);
+  memory_gb DOUBLE, h100e DOUBLE, h100e_basis VARCHAR);
 CREATE TABLE chains (chain_id BIGINT PRIMARY KEY, name VARCHAR, rpc_host VARCHAR, head_block BIGINT,
   head_time TIMESTAMPTZ, safe_block BIGINT, safe_time TIMESTAMPTZ);
 CREATE TABLE sources (chain_id BIGINT, source VARCHAR, kind VARCHAR, marketplace VARCHAR, contract VARCHAR,
@@ -132,10 +132,14 @@ ENTITY_WEEKLY = [
 ]
 
 GPU_SPECS = [
-    ("H100", "NVIDIA", "data center", 989.4, "3A090.a", 1.0, 1.0, 1.0, "https://www.nvidia.com/h100/", 80.0),
-    ("H200", "NVIDIA", "data center", 989.4, "3A090.a", 1.0, 1.0, 1.43, "NVIDIA H200 datasheet", 141.0),
-    ("A100", "NVIDIA", "data center", 312.0, "3A090.a", 312.0 / 989.4, 0.32, 0.6, "NVIDIA A100 datasheet", 80.0),
-    ("T4", "NVIDIA", "inference", 65.0, None, 65.0 / 989.4, 0.07, 0.1, "NVIDIA T4 datasheet", 16.0),
+    ("H100", "NVIDIA", "data center", 989.4, "3A090.a", 1.0, 1.0, 1.0, "https://www.nvidia.com/h100/", 80.0,
+     1.0, "dense BF16"),
+    ("H200", "NVIDIA", "data center", 989.4, "3A090.a", 1.0, 1.0, 1.43, "NVIDIA H200 datasheet", 141.0,
+     1.0, "dense BF16"),
+    ("A100", "NVIDIA", "data center", 312.0, "3A090.a", 312.0 / 989.4, 0.32, 0.6, "NVIDIA A100 datasheet", 80.0,
+     312.0 / 989.4, "dense BF16"),
+    ("T4", "NVIDIA", "inference", 65.0, None, 0.0, 0.07, 0.1, "NVIDIA T4 datasheet", 16.0,
+     65.0 / 989.4, "dense FP16 tensor (no BF16)"),
 ]
 
 CHAINS = [

@@ -1,7 +1,7 @@
 -- by_gpu: this week's rentals per GPU model with its export-control class; NULL models become 'unknown'.
 -- params: week_start, week_end
 WITH specs AS (
-    SELECT DISTINCT ON (gpu) gpu, vendor, market_class, eccn_oct2023, h100e_bf16
+    SELECT DISTINCT ON (gpu) gpu, vendor, market_class, eccn_oct2023, h100e
     FROM gpu_specs
     ORDER BY gpu, source
 ), grouped AS (
@@ -11,7 +11,7 @@ WITH specs AS (
         any_value(s.market_class) AS market_class,
         CASE WHEN r.gpu_model IS NULL THEN 'unknown'
              ELSE coalesce(any_value(s.eccn_oct2023), 'not listed') END AS eccn_oct2023,
-        any_value(s.h100e_bf16) AS h100e_per_gpu,
+        any_value(s.h100e) AS h100e_per_gpu,
         count(*) AS rentals,
         coalesce(sum(r.gpu_count), 0) AS gpus,
         coalesce(fsum(r.duration_hours * r.gpu_count), 0) AS gpu_hours,

@@ -5,6 +5,8 @@ SELECT DISTINCT ON (s.gpu)
     s.vendor,
     s.market_class,
     s.dense_bf16_tflops,
+    s.h100e,
+    s.h100e_basis,
     s.h100e_bf16,
     s.h100e_tpp,
     s.h100e_mem_bw,
