@@ -150,8 +150,8 @@ ASSUMPTIONS = {
     "h100e_duration": "hours x GPU count x the GPU's h100e (Spheron leases); low/high over the parts an "
                       "ambiguous GPU name may mean (a bare 'h100': PCIe 0.765 or SXM 1.0)",
     "h100e_payment": "USD paid / USD price of one H100-hour (central; low uses the high price, high the low "
-                     "price) for Livepeer AI inference, iExec, Swan, Aleph and Golem; Livepeer transcoding and "
-                     "Morpheus sessions (no price in the events) are not estimated",
+                     "price) for Livepeer AI inference, GPU-tagged iExec deals, Swan, Aleph and Golem; Livepeer "
+                     "transcoding, iExec CPU deals and Morpheus sessions (no price in the events) are not estimated",
     "prices": "a payment's USD value uses the token's latest price at or before its block (Chainlink feeds "
               "indexed on-chain, else `auditor prices import`), no older than max_price_age_hours",
     "open_rentals": "open leases, sessions, tasks and streams count up to the chain's last indexed (safe) block",

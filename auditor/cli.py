@@ -99,7 +99,9 @@ def index(
     for s in summaries:
         _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
                    f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits after {s.refusals} refusals), "
-                   f"{s.rows} rows written, {s.funding_checked} buyers' funding checked; {s.rpc_calls} RPC calls, "
+                   f"{s.rows} rows written, {s.funding_checked} buyers' funding checked"
+                   + (f", {s.deals_viewed} iExec deals read" if s.deals_viewed else "")
+                   + f"; {s.rpc_calls} RPC calls, "
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
                    highlight=False)

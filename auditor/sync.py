@@ -22,6 +22,7 @@ from auditor.chains import chain_name, default_confirmations
 from auditor.decode.abi import parse_event_signature
 from auditor.decode.logs import Dispatcher
 from auditor.errors import InputError, ReorgError, RpcError
+from auditor.extract.deals import Deal, DealRef, view_deal
 from auditor.extract.funding import Funding, first_funding
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.logs import block_headers, fetch_range
@@ -33,6 +34,7 @@ from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
 from auditor.rpc.pool import RpcPool
 from auditor.store.db import open_db
+from auditor.store.deals import deals_to_view, write_deal
 from auditor.store.funding import buyers_to_check, write_funding
 from auditor.store.load import covered, register_source, write_range
 from auditor.store.reorg import rollback, stored_hashes
@@ -79,6 +81,7 @@ class ChainSummary:
     logs: int = 0
     rows: int = 0
     funding_checked: int = 0
+    deals_viewed: int = 0
     reorg_depth: int = 0
     rate_limited: int = 0
     refusals: int = 0
@@ -190,6 +193,9 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
                     raise
+        for source in sources:
+            if source.marketplace == "iexec":
+                await _view_deals(con, client, chain, source.address, req.concurrency, summary, progress)
         if req.funding and not req.adhoc:
             await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
         _record_heads(con, chain, client.where, head_block, safe)
@@ -327,6 +333,27 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
     finally:
         for task in pending:
             task.cancel()
+        progress.finish(label)
+
+
+async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, concurrency: int,
+                      summary: ChainSummary, progress: Progress) -> None:
+    """Read every new iExec deal's details (GPU tag, category); each is stored as soon as it is read."""
+    refs = deals_to_view(con, chain, contract)
+    label = f"{summary.name} iExec deals"
+    progress.start(label, len(refs))
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one(ref: DealRef) -> Deal:
+        async with sem:
+            return await view_deal(client, contract, ref)
+
+    try:
+        for next_done in asyncio.as_completed([one(r) for r in refs]):
+            write_deal(con, chain, contract, await next_done)
+            summary.deals_viewed += 1
+            progress.advance(label, 1, 0)
+    finally:
         progress.finish(label)
 
 

@@ -1,12 +1,22 @@
 -- name: rentals_iexec
 -- purpose: one rental per iExec deal (OrdersMatched). OrdersMatched names no address: the requester is the
---          owner of the first Lock emitted before it in the same transaction (the requester's escrow), the
---          provider the workerpool of the deal's SchedulerNotice. Payment in RLC (9 decimals). Task ids are
---          keccak256(dealid, index) for index < volume; run time is TaskInitialize to TaskFinalize, summed
---          over tasks (unfinished tasks up to the chain's last indexed block).
+--          owner of the first Lock emitted before it in the same transaction (the requester's escrow; else the
+--          deal's requester from viewDeal), the provider the workerpool of the deal's SchedulerNotice. Payment in
+--          RLC (9 decimals). viewDeal (iexec_deals) gives the tag (bit 8 = GPU: workload gpu or cpu) and the
+--          category, whose reference time x 10 is a task's deadline. Task ids are keccak256(dealid, index) for
+--          index < volume; run time is TaskInitialize to TaskFinalize, summed over tasks; an unfinished task
+--          runs to the chain's last indexed block, never past its deadline.
 -- parameters: none
 INSERT INTO rentals BY NAME
-WITH matched AS (
+WITH categories AS (
+    -- workClockTimeRef per category, PoCo config/config.json: XS, S, M, L, XL
+    SELECT * FROM (VALUES (0, 300), (1, 1200), (2, 3600), (3, 10800), (4, 36000)) AS t(category, ref_seconds)
+), deals AS (
+    SELECT d.*, d.start_time + to_seconds(10 * c.ref_seconds) AS deadline,
+           CASE WHEN d.status <> 'found' THEN NULL
+                WHEN get_bit(from_hex(substr(d.tag, 3))::BIT, 247) = 1 THEN 'gpu' ELSE 'cpu' END AS workload
+    FROM iexec_deals d LEFT JOIN categories c ON c.category = d.category
+), matched AS (
     SELECT m.*,
            (SELECT arg_min(l.owner, l.log_index) FROM iexec_lock l
              WHERE l.chain_id = m.chain_id AND l.tx_hash = m.tx_hash AND l.log_index < m.log_index) AS requester,
@@ -16,7 +26,7 @@ WITH matched AS (
              WHERE s.chain_id = m.chain_id AND s.tx_hash = m.tx_hash AND s.dealid = m.dealid) AS workerpool
     FROM iexec_orders_matched m
 ), tasks AS (
-    SELECT chain_id, tx_hash, log_index, iexec_task_id(dealid, idx) AS taskid
+    SELECT chain_id, tx_hash, log_index, dealid, iexec_task_id(dealid, idx) AS taskid
     FROM (SELECT chain_id, tx_hash, log_index, dealid, unnest(range(least(volume, 10000)::BIGINT)) AS idx
           FROM iexec_orders_matched)
 ), runs AS (
@@ -24,21 +34,24 @@ WITH matched AS (
            min(i.started) AS first_start,
            count(f.finished) = count(*) AS all_finished,
            max(f.finished) AS last_finish,
-           sum(greatest(0.0, epoch(coalesce(f.finished, ch.safe_time)) - epoch(i.started)) / 3600.0
+           sum(greatest(0.0, epoch(coalesce(f.finished, least(ch.safe_time, d.deadline), ch.safe_time))
+                             - epoch(i.started)) / 3600.0
                ORDER BY t.taskid) AS run_hours
     FROM tasks t
     LEFT JOIN (SELECT chain_id, taskid, min(block_time) AS started FROM iexec_task_initialize GROUP BY ALL) i
            ON i.chain_id = t.chain_id AND i.taskid = t.taskid
     LEFT JOIN (SELECT chain_id, taskid, min(block_time) AS finished FROM iexec_task_finalize GROUP BY ALL) f
            ON f.chain_id = t.chain_id AND f.taskid = t.taskid
+    LEFT JOIN deals d ON d.chain_id = t.chain_id AND d.dealid = t.dealid
     LEFT JOIN chains ch ON ch.chain_id = t.chain_id
     GROUP BY ALL
 )
 SELECT m.chain_id, 'iexec' AS marketplace, m.block_number, m.block_time, m.tx_hash, m.log_index,
-       m.requester AS buyer, m.workerpool AS provider,
+       coalesce(m.requester, d.requester) AS buyer, coalesce(m.workerpool, d.workerpool) AS provider,
        r.first_start AS start_time, CASE WHEN r.all_finished THEN r.last_finish END AS end_time,
        r.run_hours AS duration_hours, NOT coalesce(r.all_finished, false) AS is_open,
        'RLC' AS payment_token, m.locked::DOUBLE / 1e9 AS payment_amount, m.locked AS payment_raw,
-       'payment' AS h100e_method, 'none' AS kyc
+       'payment' AS h100e_method, 'none' AS kyc, d.workload
 FROM matched m
-LEFT JOIN runs r ON r.chain_id = m.chain_id AND r.tx_hash = m.tx_hash AND r.log_index = m.log_index;
+LEFT JOIN runs r ON r.chain_id = m.chain_id AND r.tx_hash = m.tx_hash AND r.log_index = m.log_index
+LEFT JOIN deals d ON d.chain_id = m.chain_id AND d.dealid = m.dealid;

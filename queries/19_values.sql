@@ -2,7 +2,7 @@
 -- purpose: values every rental in USD (payment x the token's latest price at or before its block time, no older
 --          than max_price_age_hours), then turns USD into H100-equivalent hours for payment-based rentals:
 --          USD / central H100-hour price (low: / the high price, high: / the low price). Livepeer transcoding
---          is not AI compute and gets no H100e.
+--          and iExec deals without the GPU tag are not GPU compute for AI and get no H100e.
 -- parameters: max_price_age_hours
 UPDATE rentals SET price_usd = v.usd, price_time = v.time, price_source = v.source,
                    payment_usd = rentals.payment_amount * v.usd
@@ -20,4 +20,4 @@ UPDATE rentals SET
     h100e_hours = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'central'),
     h100e_hours_low = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'high'),
     h100e_hours_high = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'low')
-WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL AND workload IS DISTINCT FROM 'transcoding';
+WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL AND coalesce(workload, '') NOT IN ('transcoding', 'cpu');

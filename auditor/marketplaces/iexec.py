@@ -15,7 +15,9 @@ MARKETPLACE = Marketplace(
     h100e_method="payment",
     method_note="one rental per deal (OrdersMatched); the requester is the first Lock owner in the match tx, "
                 "the provider the workerpool of its SchedulerNotice; run time = TaskInitialize to TaskFinalize "
-                "of its tasks (ids keccak256(dealid, index)); H100e from the locked RLC's USD value",
-    caveats="the GPU tag (bit 8) and category are only in viewDeal (eth_call), not read yet, so CPU deals "
-            "count too; RLC needs an imported price",
+                "of its tasks (ids keccak256(dealid, index)), unfinished tasks capped at the deal's deadline "
+                "(start + 10 x the category's reference time, from viewDeal); deals tagged GPU (tag bit 8, "
+                "from viewDeal) get H100e from the locked RLC's USD value, CPU deals none",
+    caveats="the GPU model is not on-chain (workerpool descriptions are off-chain); viewDeal needs an eth_call "
+            "per deal; RLC needs an imported price",
 )

@@ -60,7 +60,7 @@ STYLES: dict[str, Style] = {
     "payment_usd": Style("Paid (USD, priced)", "usd"),
     "open_leases": Style("Open leases", "int"),
     "unknown_gpu": Style("Unknown GPU", "int"),
-    "transcoding": Style("Video transcoding", "int"),
+    "not_gpu_work": Style("Transcoding or CPU task", "int"),
     "no_usd_price": Style("No USD price", "int"),
     "payment_token": Style("Token", "id"),
     "payment_amount": Style("Amount (token units)", "amount"),

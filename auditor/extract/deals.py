@@ -1,0 +1,87 @@
+"""iExec deal details by `viewDeal(dealid)` (eth_call): the GPU tag, the category and the deal's start.
+
+`OrdersMatched` names no address and no tag; the deal struct does. Called at the match's block, so the answer
+does not depend on when the indexer runs; a node without that block's state is asked at its head instead
+(deals are never rewritten once matched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_hash.auto import keccak
+
+from auditor.errors import RpcResponseError
+from auditor.rpc.client import Rpc
+
+VIEW_DEAL = keccak(b"viewDeal(bytes32)")[:4]
+# IexecLibCore_v5.Deal: app, dataset, workerpool (pointer, owner, price), trust, category, tag, requester,
+# beneficiary, callback, params, startTime, botFirst, botSize, workerStake, schedulerRewardRatio, sponsor.
+DEAL_TYPE = ("((address,address,uint256),(address,address,uint256),(address,address,uint256),uint256,uint256,"
+             "bytes32,address,address,address,string,uint256,uint256,uint256,uint256,uint256,address)")
+_NO_STATE = ("missing trie node", "header not found", "historical state", "state not available", "pruned",
+             "archive", "not available")
+
+
+@dataclass(frozen=True)
+class DealRef:
+    """An OrdersMatched row to look up."""
+
+    dealid: str
+    block_number: int
+    log_index: int
+    tx_hash: str
+
+
+@dataclass(frozen=True)
+class Deal:
+    ref: DealRef
+    status: str                 # found | empty (the node knows no such deal) | unreadable (not a deal struct)
+    requester: str | None = None
+    beneficiary: str | None = None
+    workerpool: str | None = None
+    workerpool_owner: str | None = None
+    workerpool_price: int | None = None
+    category: int | None = None
+    tag: str | None = None
+    start_time: int | None = None
+    bot_first: int | None = None
+    bot_size: int | None = None
+
+
+def _address(value: Any) -> str:
+    return str(value).lower()
+
+
+def decode_deal(ref: DealRef, data: bytes) -> Deal:
+    """The Deal struct of a viewDeal answer; an all-zero struct is a deal the node does not know."""
+    from eth_abi.abi import decode
+    from eth_abi.exceptions import DecodingError
+
+    try:
+        (deal,) = decode([DEAL_TYPE], data)
+    except (DecodingError, OverflowError, ValueError):
+        return Deal(ref, "unreadable")
+    _app, _dataset, pool, _trust, category, tag, requester, beneficiary, _cb, _params, start, first, size, *_ = deal
+    if int(requester, 16) == 0 and start == 0:
+        return Deal(ref, "empty")
+    return Deal(ref, "found", requester=_address(requester), beneficiary=_address(beneficiary),
+                workerpool=_address(pool[0]), workerpool_owner=_address(pool[1]), workerpool_price=pool[2],
+                category=category, tag="0x" + tag.hex(), start_time=start, bot_first=first, bot_size=size)
+
+
+async def view_deal(client: Rpc, contract: str, ref: DealRef) -> Deal:
+    data = "0x" + (VIEW_DEAL + bytes.fromhex(ref.dealid.removeprefix("0x"))).hex()
+    try:
+        try:
+            raw = await client.call("eth_call", [{"to": contract, "data": data}, hex(ref.block_number)])
+        except RpcResponseError as exc:
+            if not any(s in str(exc).lower() for s in _NO_STATE):
+                raise
+            raw = await client.call("eth_call", [{"to": contract, "data": data}, "latest"])
+    except RpcResponseError:
+        return Deal(ref, "unreadable")  # reverted: the contract has no viewDeal (an older deployment)
+    if not isinstance(raw, str) or not raw.startswith("0x"):
+        return Deal(ref, "unreadable")
+    return decode_deal(ref, bytes.fromhex(raw[2:]))
