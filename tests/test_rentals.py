@@ -134,7 +134,8 @@ def test_payments_valued_and_turned_into_h100e_hours(rentals: Rentals,
         price = prices.at(r["payment_token"], got["block_ts"])
         assert price is not None, f"the devnet should price every {r['payment_token']} payment"
         assert got["payment_usd"] == pytest.approx(amount * price, rel=1e-9), key(r)
-        if r.get("workload") == "transcoding":
+        if r.get("workload") == "transcoding" or (r["marketplace"] == "iexec" and not r["iexec_tag"] & 0x100):
+            assert got["h100e_hours"] is None, key(r)
             continue
         usd = amount * price
         assert got["h100e_method"] == "payment"
@@ -170,3 +171,19 @@ def test_price_feeds_every_phase_indexed(analysed_db: Path, truth: dict[str, Any
 def test_aleph_streams_of_other_tokens_are_not_fetched(analysed_db: Path) -> None:
     tokens = rows(analysed_db, "SELECT DISTINCT token FROM aleph_flow_updated")
     assert tokens == [{"token": "0xc0fbc4967259786c743361a5885ef49380473dcf"}]
+
+
+def test_iexec_deals_read_with_their_gpu_tag_and_deadline(analysed_db: Path, rentals: Rentals,
+                                                          truth: dict[str, Any]) -> None:
+    deals = {d["dealid"]: d for d in rows(analysed_db, "SELECT *, epoch(start_time) AS start_ts FROM iexec_deals")}
+    planted = [r for r in truth["rentals"] if r["marketplace"] == "iexec"]
+    assert len(deals) == len(planted)
+    kinds = set()
+    for r in planted:
+        d, got = deals[r["iexec_deal_id"]], rentals[key(r)]
+        assert d["status"] == "found" and d["requester"] == r["buyer"] and d["workerpool"] == r["provider"]
+        assert int(d["tag"], 16) == r["iexec_tag"] and d["category"] == r["iexec_category"]
+        assert d["start_ts"] + 10 * (300, 1200, 3600, 10800, 36000)[d["category"]] == ts(r["iexec_deadline"])
+        kinds.add(got["workload"])
+        assert got["workload"] == ("gpu" if r["iexec_tag"] & 0x100 else "cpu")
+    assert kinds == {"gpu", "cpu"}

@@ -1,8 +1,8 @@
 """Local anvil chains with a simulated GPU-rental economy, for `auditor demo` and the test suite.
 
 Emitter contracts sit at the marketplaces' real mainnet addresses (and Chainlink feed proxies at theirs), so the
-logs are byte-for-byte what the real contracts emit; ground_truth.json says what the analysis should find, and
-prices.csv holds daily USD prices of the tokens that have no feed.
+logs are byte-for-byte what the real contracts emit, and iExec's diamond answers viewDeal; ground_truth.json says
+what the analysis should find, and prices.csv holds daily USD prices of the tokens that have no feed.
 """
 
 from __future__ import annotations

@@ -75,7 +75,10 @@ class Anvil:
     def __init__(self, chain_id: int, genesis_block: int, genesis_time: int, log_path: Path,
                  binary: Path | None = None) -> None:
         self.chain_id = chain_id
-        self.args = anvil_args(chain_id, genesis_block, genesis_time)
+        # Anvil writes old blocks' states to disk; kept beside the log and removed on stop, never left behind
+        # in ~/.foundry/anvil/tmp (its default), where every devnet run would leave hundreds of MB.
+        self.cache_path = log_path.with_name(log_path.stem + "-states")
+        self.args = [*anvil_args(chain_id, genesis_block, genesis_time), "--cache-path", str(self.cache_path)]
         self.log_path = log_path
         self.binary = binary
         self.port: int | None = None
@@ -145,6 +148,7 @@ class Anvil:
         if self._log is not None:
             self._log.close()
             self._log = None
+        shutil.rmtree(self.cache_path, ignore_errors=True)
 
     def __enter__(self) -> Anvil:
         self.start()

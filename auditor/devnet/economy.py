@@ -47,7 +47,7 @@ TREASURY_BALANCE = 50_000 * ETHER
 @dataclass(frozen=True)
 class Tx:
     """A planned transaction: a plain transfer when `emits` is empty, else a call to the emitter at `to`
-    (through `batch` when it emits more than one event)."""
+    (through `batch` when it emits more than one event). `code` is placed as of its block."""
 
     key: int
     chain_id: int
@@ -58,6 +58,7 @@ class Tx:
     nonce: int
     value: int
     emits: tuple[Emit, ...]
+    code: tuple[tuple[str, str], ...] = ()   # (address, runtime code)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> 
         for d in drafts:
             block = block_of[d.time]
             emits = d.emits + (d.at_block(block) if d.at_block else ())
-            txs.append(Tx(d.key, chain, block, d.time, d.sender, d.to, nonces[d.sender], d.value, emits))
+            txs.append(Tx(d.key, chain, block, d.time, d.sender, d.to, nonces[d.sender], d.value, emits, d.code))
             nonces[d.sender] += 1
         plans.append(ChainPlan(chain, genesis, GENESIS_TIME, block_of[CLOSE_TIME], CLOSE_TIME,
                                tuple(sorted(balances[chain])), tuple(sorted([*code[chain], *feeds.code])),

@@ -11,9 +11,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from eth_utils.crypto import keccak
-
 from auditor.devnet.actors import CHAIN_OF, Party, Providers, Workerpool
+from auditor.devnet.iexec import Fate, deal_fates, write_deal
 from auditor.devnet.plan import (
     ARBITRUM,
     BASE,
@@ -32,7 +31,6 @@ from auditor.devnet.plan import (
 
 TICKET_BROKER = "livepeer/TicketBroker"
 SERVICE_REGISTRY = "livepeer/ServiceRegistry"
-POCO = "iexec/PocoDiamond"
 ORDER_REQUEST = "spheron/OrderRequest"
 COMPUTE_LEASE = "spheron/ComputeLease"
 MORPHEUS = "morpheus/Diamond"
@@ -108,11 +106,6 @@ def spheron_spec(name: str, model: str, per_replica: int, replicas: int) -> str:
     return f"{{s:[{{n:{name},r:{{c:{{u:{cpu}}},m:{{u:{mem}Gi}},s:[{{u:{disk}}}],{gpu}}},c:{replicas}}}]}}"
 
 
-def task_id(deal_id: bytes, index: int) -> bytes:
-    """iExec's keccak256(abi.encodePacked(dealid, uint256(index)))."""
-    return keccak(deal_id + index.to_bytes(32, "big"))
-
-
 class MarketWriter:
     """Writes intents into the ledger as the txs of their marketplace."""
 
@@ -138,11 +131,12 @@ class MarketWriter:
         odd = self.rng.sample(spheron[:-OPEN_LEASES], k=4)
         specs = dict(zip(odd, (CPU_ONLY_SPEC, CPU_ONLY_SPEC, *GARBAGE_SPECS), strict=True))
         still_open = set(spheron[-OPEN_LEASES:])
+        fates = deal_fates(self.ledger.seed, [(i.seq, i.time) for i in intents if i.market == "iexec"])
         for intent in intents:
             if intent.market == "livepeer":
                 self.livepeer_ticket(intent)
             elif intent.market == "iexec":
-                self.iexec_deal(intent)
+                self.iexec_deal(intent, fates.get(intent.seq))
             elif intent.market == "spheron":
                 self.spheron_lease(intent, specs.get(intent.seq), intent.seq in still_open)
             elif intent.market == "morpheus":
@@ -195,39 +189,9 @@ class MarketWriter:
         since = self.ai_since.get(rental.provider)
         return "ai" if since is not None and since <= self.ledger.drafts[rental.tx].time else "transcoding"
 
-    def iexec_deal(self, it: Intent) -> None:
-        """One match tx (Lock, Lock, SchedulerNotice, OrdersMatched), then an init and a finalize per task."""
-        rng, seed = self.rng, self.ledger.seed
+    def iexec_deal(self, it: Intent, fate: Fate | None) -> None:
         self.deals += 1
-        pool = self.pools[it.provider]
-        deal = word(seed, f"iexec/deal/{self.deals}")
-        volume = rng.choice((1, 1, 2, 2, 3, 4))
-        price = rng.randint(1, 50) * 10**8   # nRLC per task
-        paid = price * volume
-        hashes = tuple(word(seed, f"iexec/deal/{self.deals}/{kind}") for kind in ("app", "dataset", "wp", "request"))
-        emits = (Emit(POCO, "Lock", (it.buyer, paid)),
-                 Emit(POCO, "Lock", (pool.owner, paid * 3 // 10)),
-                 Emit(POCO, "SchedulerNotice", (pool.address, deal)),
-                 Emit(POCO, "OrdersMatched", (deal, *hashes, volume)))
-        poco = self._at(POCO)
-        key = self.ledger.send(ARBITRUM, it.time, pool.scheduler, poco, *emits)
-        starts, ends = [], []
-        for index in range(volume):
-            task = task_id(deal, index)
-            start = it.time + rng.randint(60, 20 * 60) + index * rng.randint(0, 300)
-            end = start + rng.randint(10 * 60, 8 * HOUR)
-            if start <= END_TIME:
-                starts.append(start)
-                self.ledger.send(ARBITRUM, start, pool.scheduler, poco,
-                                 Emit(POCO, "TaskInitialize", (task, pool.address)))
-            if end <= END_TIME:
-                ends.append(end)
-                result = f'{{"storage":"ipfs","location":"/ipfs/{task.hex()[:46]}"}}'.encode()
-                self.ledger.send(ARBITRUM, end, pool.scheduler, poco, Emit(POCO, "TaskFinalize", (task, result)))
-        self.ledger.rent(Rental("iexec", ARBITRUM, key, 3, it.buyer, pool.address,
-                                start_time=min(starts, default=None),
-                                end_time=max(ends) if len(ends) == volume else None,
-                                payment_token="RLC", payment_raw=paid))
+        write_deal(self.ledger, self.deals, it.time, it.buyer, self.pools[it.provider], fate)
 
     def spheron_lease(self, it: Intent, odd_spec: str | None, keep_open: bool) -> None:
         """An order by the buyer, a lease by the provider minutes later, a close by the buyer when done."""

@@ -69,9 +69,20 @@ class Emit:
 
 
 @dataclass(frozen=True)
+class DealTerms:
+    """What iExec's viewDeal says of a deal that the truth reports: its tag, category and final deadline."""
+
+    deal_id: bytes
+    tag: int
+    category: int
+    deadline: int
+
+
+@dataclass(frozen=True)
 class Rental:
     """A planned rental. `tx` is the ledger key of the tx holding its defining event, `log_position` that
-    event's index among the tx's logs; `workload` is Livepeer's "ai" or "transcoding", None elsewhere."""
+    event's index among the tx's logs; `workload` is Livepeer's "ai" or "transcoding" and `deal` iExec's
+    deal terms, None elsewhere."""
 
     marketplace: str
     chain_id: int
@@ -86,6 +97,7 @@ class Rental:
     payment_token: str | None = None
     payment_raw: int | None = None
     workload: str | None = None
+    deal: DealTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,8 @@ class Funding:
 
 @dataclass(frozen=True)
 class Draft:
-    """A tx before blocks are assigned. `at_block` builds emits that carry their own block number."""
+    """A tx before blocks are assigned. `at_block` builds emits that carry their own block number; `code` is
+    accounts (address, runtime code) placed as of its block, holding what the real tx stores (an iExec deal)."""
 
     key: int
     chain_id: int
@@ -110,6 +123,7 @@ class Draft:
     value: int = 0
     emits: tuple[Emit, ...] = ()
     at_block: Callable[[int], tuple[Emit, ...]] | None = None
+    code: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -122,11 +136,12 @@ class Ledger:
     rentals: list[Rental] = field(default_factory=list)
 
     def send(self, chain_id: int, time: int, sender: str, to: str, *emits: Emit, value: int = 0,
-             at_block: Callable[[int], tuple[Emit, ...]] | None = None) -> int:
+             at_block: Callable[[int], tuple[Emit, ...]] | None = None,
+             code: tuple[tuple[str, str], ...] = ()) -> int:
         if not GENESIS_TIME < time <= END_TIME:
             raise DevnetError(f"planned tx at {iso(time)} is outside the devnet calendar")
         key = len(self.drafts)
-        self.drafts.append(Draft(key, chain_id, time, sender, to, value, emits, at_block))
+        self.drafts.append(Draft(key, chain_id, time, sender, to, value, emits, at_block, code))
         return key
 
     def rent(self, rental: Rental) -> None:

@@ -2,6 +2,8 @@
 
 Txs of a block go out as one JSON-RPC batch of eth_sendTransaction (impersonated senders, explicit nonce and
 gas, so no estimateGas round trips), then `evm_mine(time)` seals them into one block at the planned timestamp.
+The code a tx places (an iExec deal's data) goes in right after its block: anvil counts state set between two
+blocks as the earlier one's, so the data exists from that block on, as if the tx had stored it.
 Receipts are checked in bulk at the end: every tx succeeded, in its planned block, with one log per event.
 """
 
@@ -68,11 +70,14 @@ async def play_chain(rpc: DevnetRpc, chain: ChainPlan) -> dict[int, Landed]:
     setup += [("anvil_setStorageAt", [a, slot, value]) for a, slot, value in chain.storage]
     await rpc.batch(setup)
     hashes: dict[int, str] = {}
+    placed: list[Call] = []   # code of the block just mined
     for _, group in groupby(chain.txs, key=lambda t: t.block):
         txs = list(group)
-        sent = await rpc.batch([("eth_sendTransaction", [tx_params(t)]) for t in txs])
+        sent = (await rpc.batch([*placed, *(("eth_sendTransaction", [tx_params(t)]) for t in txs)]))[len(placed):]
         hashes.update((t.key, h) for t, h in zip(txs, sent, strict=True))
         await rpc.call("evm_mine", txs[0].time)
+        placed = [("anvil_setCode", [a, c]) for t in txs for a, c in t.code]
+    await rpc.batch(placed)
     if not chain.txs or chain.txs[-1].block < chain.last_block:
         await rpc.call("evm_mine", chain.last_time)
     await _check_head(rpc, chain)

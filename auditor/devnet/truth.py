@@ -6,13 +6,18 @@ ISO-8601 UTC (`...Z`); token amounts are decimal strings (they overflow JSON num
 is the closing block, `chains[*].last_time` = 2026-11-16T00:00:00Z.
 
 Per marketplace, a rental's defining event (its `tx_hash` and `log_index`) and its fields; fields not named
-are null. `workload` is set for livepeer only.
+are null. `workload` is set for livepeer only, the `iexec_*` fields for iexec only.
 - livepeer: WinningTicketRedeemed; payment = faceValue in wei (ETH); no GPU or times on-chain. workload = "ai"
   if the recipient had a ServiceURIUpdate on the AIServiceRegistry at or before the ticket's block time, else
   "transcoding" (every orchestrator's URI is on the main ServiceRegistry).
 - iexec: OrdersMatched of the match tx; buyer = the requester (first Lock), provider = the workerpool;
   payment = the requester's Lock in nRLC; start = first TaskInitialize, end = last TaskFinalize (null while
-  any task is unfinished).
+  any task is unfinished: the calendar's last deals, and a few deals whose last task was initialized and never
+  finalized). From the deal as `viewDeal(dealid)` returns it: iexec_deal_id = the dealid (0x hex, as in
+  OrdersMatched), iexec_tag = the tag as an int (bit 0 TEE, bits 1-2 the TEE framework, bit 8 = 0x100 GPU),
+  iexec_category = the category id (0 XS .. 4 XL, workClockTimeRef 300, 1200, 3600, 10800, 36000 s) and
+  iexec_deadline = the tasks' final deadline, startTime (the match's block time) + 10 x that reference time;
+  every finalized task finalized by it.
 - spheron: LeaseCreated; GPU model and count (g.u x replicas) from the order's specs, both null for a spec
   without GPU or an unparseable one; start = lease startTime, end = LeaseClosed endTime (null if open);
   payment = acceptedPrice (USDC).
@@ -51,7 +56,7 @@ import orjson
 
 from auditor.devnet.economy import Economy
 from auditor.devnet.feeds import DailyPrice
-from auditor.devnet.plan import iso
+from auditor.devnet.plan import DealTerms, iso
 from auditor.devnet.simulate import Landed
 from auditor.errors import DevnetError
 
@@ -88,6 +93,10 @@ class RentalTruth:
     payment_token: str | None
     payment_raw: str | None
     workload: str | None = None   # livepeer only: "ai" or "transcoding"
+    iexec_deal_id: str | None = None
+    iexec_tag: int | None = None
+    iexec_category: int | None = None
+    iexec_deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,13 @@ def _opt_iso(ts: int | None) -> str | None:
     return None if ts is None else iso(ts)
 
 
+def _deal_fields(deal: DealTerms | None) -> dict[str, Any]:
+    if deal is None:
+        return {"iexec_deal_id": None, "iexec_tag": None, "iexec_category": None, "iexec_deadline": None}
+    return {"iexec_deal_id": "0x" + deal.deal_id.hex(), "iexec_tag": deal.tag, "iexec_category": deal.category,
+            "iexec_deadline": iso(deal.deadline)}
+
+
 def truth_document(economy: Economy, landed: Mapping[int, Mapping[int, Landed]]) -> dict[str, Any]:
     """The ground-truth JSON document for a played economy."""
     txs = economy.txs_by_key()
@@ -162,7 +178,7 @@ def truth_document(economy: Economy, landed: Mapping[int, Mapping[int, Landed]])
             "gpu_model_raw": r.gpu_model_raw, "gpu_count": r.gpu_count,
             "start_time": _opt_iso(r.start_time), "end_time": _opt_iso(r.end_time),
             "payment_token": r.payment_token, "payment_raw": None if r.payment_raw is None else str(r.payment_raw),
-            "workload": r.workload,
+            "workload": r.workload, **_deal_fields(r.deal),
         })
     rentals.sort(key=lambda x: (x["chain_id"], x["block_number"], x["log_index"]))
     funding = [{"chain_id": f.chain_id, "address": f.address, "funder": f.funder,

@@ -34,7 +34,11 @@ def test_anvil_starts_and_stops(tmp_path: Path) -> None:
         port = node.port
         assert port is not None and port_open(port)
         assert node.url == f"http://127.0.0.1:{port}"
+        assert node.cache_path.parent == tmp_path and str(node.cache_path) in node.args
+        node.cache_path.mkdir(exist_ok=True)
+        (node.cache_path / "anvil-state-x").write_bytes(b"state")
     assert not port_open(port)
+    assert not node.cache_path.exists(), "persisted states must not outlive the node"
 
 
 def test_anvil_stops_when_the_body_fails(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from tests.devnet.chainrpc import (
 CHAINS = {42161: 300_000_000, 8453: 30_000_000, 254: 5_000_000, 137: 79_000_000}
 DEFINING = {"livepeer": WINNING_TICKET_REDEEMED, "iexec": ORDERS_MATCHED, "spheron": LEASE_CREATED,
             "morpheus": SESSION_OPENED, "swan": TASK_CREATED, "aleph": FLOW_UPDATED, "golem": TRANSFER}
+IEXEC_FIELDS = ("iexec_deal_id", "iexec_tag", "iexec_category", "iexec_deadline")
 CONTRACT_OF = {"livepeer": "TicketBroker", "iexec": "PocoDiamond", "spheron": "ComputeLease", "morpheus": "Diamond",
                "swan": "JobManager", "aleph": "ConstantFlowAgreementV1", "golem": "GLM"}
 
@@ -211,18 +212,25 @@ def test_truth_file_round_trips(net: Devnet) -> None:
     assert raw["seed"] == 7 and set(raw["chains"]) == {str(c) for c in CHAINS}
     assert all(r["tx_hash"].startswith("0x") and r["block_time"].endswith("Z") for r in raw["rentals"])
     assert {r["marketplace"] for r in raw["rentals"] if r["workload"] is not None} == {"livepeer"}
+    iexec = [r for r in raw["rentals"] if r["marketplace"] == "iexec"]
+    assert all(r[k] is None for r in raw["rentals"] if r["marketplace"] != "iexec" for k in IEXEC_FIELDS)
+    assert all(len(r["iexec_deal_id"]) == 66 and r["iexec_deadline"].endswith("Z") and
+               isinstance(r["iexec_tag"], int) and r["iexec_category"] in range(5) for r in iexec)
     assert set(raw["labels"]) == {"aleph_community_wallet", "aleph_super_token", "aleph_other_super_token"}
 
 
 def test_old_truth_files_still_load(net: Devnet, tmp_path: Path) -> None:
-    """A truth file written before prices, labels and workload existed loads with those empty."""
+    """A truth file written before prices, labels, workload and the iExec deal fields existed loads with those
+    empty."""
     raw = json.loads(Path(net.truth_path).read_text())
     for key in ("prices", "imported_prices", "labels"):
         del raw[key]
     for r in raw["rentals"]:
-        del r["workload"]
+        for key in ("workload", *IEXEC_FIELDS):
+            del r[key]
     old = tmp_path / "old.json"
     old.write_text(json.dumps(raw))
     truth = load_truth(old)
     assert truth.rentals and not truth.prices and not truth.imported_prices and truth.labels == {}
-    assert all(r.workload is None for r in truth.rentals)
+    assert all(r.workload is r.iexec_deal_id is r.iexec_tag is r.iexec_category is r.iexec_deadline is None
+               for r in truth.rentals)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,21 @@ def test_feed_proxy_getters() -> None:
     raw = json.loads(ARTIFACTS.read_text())["chainlink/FeedProxy"]
     getters = {f["name"]: ([i["type"] for i in f["inputs"]], [o["type"] for o in f["outputs"]]) for f in raw["abi"]}
     assert getters == {"phaseId": ([], ["uint16"]), "phaseAggregators": (["uint16"], ["address"])}
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    if param["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in param["components"])
+        return f"({inner}){param['type'].removeprefix('tuple')}"
+    return str(param["type"])
+
+
+def test_poco_diamond_answers_view_deal_with_the_real_abi() -> None:
+    """viewDeal(bytes32) returns IexecLibCore_v5.Deal with the real diamond's ABI type."""
+    deal = ("((address,address,uint256),(address,address,uint256),(address,address,uint256),uint256,uint256,bytes32,"
+            "address,address,address,string,uint256,uint256,uint256,uint256,uint256,address)")
+    raw = json.loads(ARTIFACTS.read_text())["iexec/PocoDiamond"]
+    view = next(f for f in raw["abi"] if f["name"] == "viewDeal")
+    assert ([_abi_type(i) for i in view["inputs"]], [_abi_type(o) for o in view["outputs"]]) == (["bytes32"], [deal])
+    assert view["stateMutability"] == "view"
+    assert {f["name"] for f in raw["abi"] if not f["name"].startswith("e_")} == {"batch", "viewDeal"}

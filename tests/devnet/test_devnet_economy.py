@@ -13,7 +13,8 @@ from eth_utils.crypto import keccak
 from auditor.devnet.aleph import stream_payment
 from auditor.devnet.economy import Economy, plan_economy
 from auditor.devnet.feeds import DAILY_WALKS, FEED_WALKS, PHASE_2_FROM
-from auditor.devnet.markets import spheron_spec, task_id
+from auditor.devnet.iexec import task_id
+from auditor.devnet.markets import spheron_spec
 from auditor.devnet.plan import (
     ARBITRUM,
     BASE,
