@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,15 @@ import duckdb
 from duckdb.func import FunctionNullHandling
 from eth_hash.auto import keccak
 
+from auditor.components import label_components
 from auditor.errors import InputError, StoreError
 from auditor.marketplaces import aleph, golem, livepeer
 from auditor.marketplaces.spheron_specs import parse_gpu
 from auditor.resources import package_data, project_dir
 
 DEFAULT_MAX_FUNDER_FANOUT = 10
+# Steps SQL cannot express well, run right after the query they follow (in the same transaction).
+AFTER: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {"21_cluster_evidence": label_components}
 DEFAULT_MAX_PRICE_AGE_HOURS = 48
 _QUERY = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
 
@@ -171,6 +175,8 @@ def run_analysis(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions | None 
             started = time.perf_counter()
             try:
                 con.execute(query.path.read_text())
+                if query.name in AFTER:
+                    AFTER[query.name](con)
             except duckdb.Error as exc:
                 raise StoreError(f"analysis {query.name} failed: {str(exc).splitlines()[0]}") from exc
             results.append(StepResult(query.name, time.perf_counter() - started))
