@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup lint bench clean
+.PHONY: demo test setup lint bench bench-clusters clean
 
 demo: setup
 	$(BIN)/auditor demo
@@ -37,6 +37,10 @@ lint: setup
 # Throughput benchmark, run on purpose (not part of `make test`): make bench BENCH_ARGS="--logs 1000000 --skip-etl"
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Entity clustering at scale (1M addresses, 10M evidence links), run on purpose: about a minute.
+bench-clusters: setup
+	$(BIN)/python bench/clusters.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules auditor-demo
