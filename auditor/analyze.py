@@ -17,15 +17,21 @@ import duckdb
 from duckdb.func import FunctionNullHandling
 from eth_hash.auto import keccak
 
-from auditor.components import label_components
+from auditor.clustering import build_entities
 from auditor.errors import InputError, StoreError
 from auditor.marketplaces import aleph, golem, livepeer
 from auditor.marketplaces.spheron_specs import parse_gpu
 from auditor.resources import package_data, project_dir
 
 DEFAULT_MAX_FUNDER_FANOUT = 10
+DEFAULT_MAX_ENTITY_SIZE = 200   # Arbitrum's and LayerZero's sybil reviews looked hard at clusters above 20-200
+MAX_SPENDER_OWNERS = 3          # a spender approved by more owners is a phisher or a relayer, not a self-approval
+MAX_DEPOSIT_USERS = 20          # a "deposit address" used by more is a payment processor (Victor 2020, Tutela)
+DEPOSIT_WINDOW_HOURS = 24       # a deposit address forwards within a day (Tutela: 3,200 blocks, ~12 h)
+FRESH_DAYS = 7                  # a transfer within a week of the receiver's first funding is to a fresh EOA
+CLUSTERING_MODES = ("strict", "loose")
 # Steps SQL cannot express well, run right after the query they follow (in the same transaction).
-AFTER: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {"21_cluster_evidence": label_components}
+AFTER: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {"21_cluster_evidence": build_entities}
 DEFAULT_MAX_PRICE_AGE_HOURS = 48
 _QUERY = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
 
@@ -63,6 +69,8 @@ def parse_h100_hour_price(text: str) -> H100HourPrice:
 @dataclass(frozen=True)
 class AnalyzeOptions:
     max_funder_fanout: int = DEFAULT_MAX_FUNDER_FANOUT
+    clustering: str = "strict"
+    max_entity_size: int = DEFAULT_MAX_ENTITY_SIZE
     h100_hour_price: H100HourPrice | None = None   # None: the shipped assumption
     max_price_age_hours: int = DEFAULT_MAX_PRICE_AGE_HOURS
 
@@ -123,9 +131,19 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
         raise InputError("--max-funder-fanout must be at least 1")
     if options.max_price_age_hours < 1:
         raise InputError("--max-price-age must be at least 1 hour")
+    if options.clustering not in CLUSTERING_MODES:
+        raise InputError(f"--clustering must be one of {', '.join(CLUSTERING_MODES)} (got {options.clustering!r})")
+    if options.max_entity_size < 2:
+        raise InputError("--max-entity-size must be at least 2")
     price = options.h100_hour_price or default_h100_hour_price()
     recorded: dict[str, object] = {
         "max_funder_fanout": options.max_funder_fanout,
+        "clustering": options.clustering,
+        "max_entity_size": options.max_entity_size,
+        "max_spender_owners": MAX_SPENDER_OWNERS,
+        "max_deposit_users": MAX_DEPOSIT_USERS,
+        "deposit_window_hours": DEPOSIT_WINDOW_HOURS,
+        "fresh_days": FRESH_DAYS,
         "max_price_age_hours": options.max_price_age_hours,
         "h100_usd_low": price.low,
         "h100_usd_central": price.central,
@@ -137,6 +155,7 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
         "gpu_specs_csv": str(package_data("gpus.csv")),
         "gpu_aliases_csv": str(package_data("gpu_aliases.csv")),
         "tokens_csv": str(package_data("tokens.csv")),
+        "service_labels_csv": str(package_data("service_labels.csv")),
         "livepeer_ai_registry": livepeer.AI_SERVICE_REGISTRY.lower(),
         "aleph_token": aleph.ALEPH_SUPER_TOKEN.lower(),
         "golem_multi_transfer": golem.MULTI_TRANSFER.lower(),
@@ -147,8 +166,11 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
 
 
 ASSUMPTIONS = {
-    "clustering": "common first funder: a buyer joins the wallet that first funded it, unless that wallet is a "
-                  "service address (marketplace contract, provider, or funder of more than max_funder_fanout buyers)",
+    "clustering_heuristics": "common first funder, deposit-address reuse, sweep to a collector, self-authorization, "
+                             "transfers to fresh EOAs (queries/21_cluster_evidence.sql); no edge touches a service "
+                             "address (queries/20_service_addresses.sql)",
+    "clustering_modes": "strict: deposit reuse, or two independent heuristics agreeing; loose: any one heuristic. "
+                        "Components above max_entity_size are flagged, not merged",
     "h100e_definition": "dense BF16 tensor throughput / 989.4 TFLOPS (H100 SXM); GPUs without BF16 (V100, T4): "
                         "dense FP16 tensor throughput / 989.4, flagged in gpu_specs.h100e_basis",
     "h100e_duration": "hours x GPU count x the GPU's h100e (Spheron leases); low/high over the parts an "

@@ -13,6 +13,7 @@ import duckdb
 from auditor.analyze import run_analysis
 from auditor.devnet import start_devnet
 from auditor.errors import AuditorError, InputError
+from auditor.labels import import_labels
 from auditor.prices.imports import import_prices
 from auditor.report import resolve_week, write_weekly_report
 from auditor.store.db import open_db
@@ -55,8 +56,10 @@ def run_demo(db_path: Path, out_dir: Path, progress: Progress | None = None) -> 
                            confirmations=0)
         summaries = asyncio.run(run_index(req, progress))
         with open_db(db_path) as con:
-            # Tokens without a Chainlink feed get the devnet's simulated daily prices, as a user would import.
+            # Tokens without a Chainlink feed get the devnet's simulated daily prices, and the devnet's exchange
+            # and bridge their labels, as a user would import them for a real chain.
             import_prices(con, devnet.prices_path)
+            import_labels(con, devnet.labels_path)
     with open_db(db_path) as con:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('created_by', 'demo')")
         run_analysis(con)

@@ -76,7 +76,8 @@ class EventSpec:
 
 @dataclass(frozen=True)
 class Source:
-    """A contract on one chain whose events are indexed together, with its own coverage key."""
+    """Logs indexed together under one coverage key: a contract's events, or (a watch source) the token
+    transfers of one address, where `contracts` lists the tokens and `address` is the watched address."""
 
     key: str
     chain_id: int
@@ -85,3 +86,18 @@ class Source:
     start_block: int = 0
     marketplace: str | None = None
     topic1: tuple[bytes, ...] = ()   # when set, only logs whose topic1 is one of these
+    topic2: tuple[bytes, ...] = ()   # when set, only logs whose topic2 is one of these
+    contracts: tuple[str, ...] = ()  # when set, the contracts whose logs are taken (else `address`)
+
+    @property
+    def emitters(self) -> tuple[str, ...]:
+        """The contracts whose logs this source takes."""
+        return self.contracts or (self.address,)
+
+    @property
+    def shape(self) -> tuple[object, ...]:
+        """Sources of one shape may be fetched with one query over the union of their topic filters: with
+        the same contracts and events and one filtered position, that union is exactly the sources' logs."""
+        if not self.topic1 and not self.topic2:
+            return ("plain",)
+        return (self.emitters, tuple(e.topic0 for e in self.events), bool(self.topic1), bool(self.topic2))

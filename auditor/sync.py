@@ -22,11 +22,13 @@ from auditor.chains import chain_name, default_confirmations
 from auditor.decode.abi import parse_event_signature
 from auditor.decode.logs import Dispatcher
 from auditor.errors import InputError, ReorgError, RpcError
+from auditor.extract.accounts import get_codes, get_senders
 from auditor.extract.deals import Deal, DealRef, view_deal
 from auditor.extract.funding import Funding, first_funding
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.logs import block_headers, fetch_range
 from auditor.extract.ranges import RangeCursor, missing
+from auditor.extract.transfers import watch_sources
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, RawLog, Source
 from auditor.prices.resolve import FeedPhase, feed_phases
@@ -36,14 +38,24 @@ from auditor.rpc.pool import RpcPool
 from auditor.store.db import open_db
 from auditor.store.deals import deals_to_view, write_deal
 from auditor.store.funding import buyers_to_check, write_funding
-from auditor.store.load import covered, register_source, write_range
+from auditor.store.load import coverage_of, register_sources, write_range
 from auditor.store.reorg import rollback, stored_hashes
 from auditor.store.tables import ensure_event_table
+from auditor.store.watch import (
+    codes_to_check,
+    senders_to_fetch,
+    watched_buyers,
+    watched_hubs,
+    write_codes,
+    write_senders,
+)
 
 DEFAULT_CHUNK_BLOCKS = 10_000
 DEFAULT_CONCURRENCY = 8
 MAX_REORG_PASSES = 3        # a reorg during the run restarts the chain's pass at most this often
 REORG_CHECK_BLOCKS = 64     # stored block hashes compared with the node per round trip
+ACCOUNT_BATCH = 500          # addresses or txs looked up, then stored, per transaction
+WATCH_BATCH = 200           # watched addresses per eth_getLogs topic filter (providers cap filter sizes)
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
@@ -81,6 +93,8 @@ class ChainSummary:
     logs: int = 0
     rows: int = 0
     funding_checked: int = 0
+    watched: int = 0
+    codes_checked: int = 0
     deals_viewed: int = 0
     reorg_depth: int = 0
     rate_limited: int = 0
@@ -185,10 +199,12 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
         for attempt in range(MAX_REORG_PASSES):
             try:
                 summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
-                _register(con, sources, adhoc=req.adhoc is not None)
+                _register(con, sources, "adhoc" if req.adhoc else "marketplace")
                 _register_feeds(con, phases)
                 plan = _plan(con, chain, [*sources, *(p.source() for p in phases)], req, earliest, to)
-                await _fetch_all(con, client, chain, plan, governor, summary, progress)
+                await _fetch_all(con, client, chain, plan, governor, summary, progress, "logs")
+                if req.funding and not req.adhoc:
+                    await _watch(con, client, chain, req, earliest, to, governor, summary, progress)
                 break
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
@@ -198,6 +214,7 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
                 await _view_deals(con, client, chain, source.address, req.concurrency, summary, progress)
         if req.funding and not req.adhoc:
             await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
+            await _accounts(con, client, chain, to, summary, progress)
         _record_heads(con, chain, client.where, head_block, safe)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
@@ -246,14 +263,14 @@ def _record_heads(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: B
                  safe.number if safe else None, safe.timestamp if safe else None, safe.hash if safe else None])
 
 
-def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], adhoc: bool) -> None:
+def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], kind: str) -> None:
     """Record the run's sources (and create an ad-hoc event's table)."""
     con.execute("BEGIN")
     try:
-        for source in sources:
-            if adhoc:
+        if kind == "adhoc":
+            for source in sources:
                 ensure_event_table(con, source.events[0])
-            register_source(con, source, "adhoc" if adhoc else "marketplace")
+        register_sources(con, sources, kind)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -264,8 +281,8 @@ def _register_feeds(con: duckdb.DuckDBPyConnection, phases: list[FeedPhase]) -> 
     """Record the price feeds' aggregators as sources of their own."""
     con.execute("BEGIN")
     try:
+        register_sources(con, [p.source() for p in phases], "price")
         for p in phases:
-            register_source(con, p.source(), "price")
             con.execute("INSERT OR REPLACE INTO price_feeds VALUES (?, ?, ?, ?, ?, ?)",
                         [p.feed.chain_id, p.feed.asset, p.feed.proxy.lower(), p.phase, p.aggregator,
                          p.feed.decimals])
@@ -277,25 +294,30 @@ def _register_feeds(con: duckdb.DuckDBPyConnection, phases: list[FeedPhase]) -> 
 
 def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req: IndexRequest,
           earliest: int, to: int) -> list[tuple[list[Source], list[BlockRange]]]:
-    """Missing ranges per group of sources that miss the same ranges and filter on the same topic1 (fetched
-    with one query each)."""
-    groups: dict[tuple[tuple[BlockRange, ...], tuple[bytes, ...]], list[Source]] = defaultdict(list)
+    """Missing ranges per group of sources that miss the same ranges and have the same shape (fetched with one
+    query each); a group filtering on topics takes at most WATCH_BATCH sources."""
+    groups: dict[tuple[tuple[BlockRange, ...], tuple[object, ...]], list[Source]] = defaultdict(list)
+    coverage = coverage_of(con, chain, [s.key for s in sources])
     for source in sources:
         start = max(earliest, source.start_block if req.from_block is None else req.from_block)
         if start > to:
             continue
-        gaps = tuple(missing(covered(con, chain, source.key), BlockRange(start, to)))
+        gaps = tuple(missing(coverage[source.key], BlockRange(start, to)))
         if gaps:
-            groups[gaps, source.topic1].append(source)
-    return [(group, list(gaps)) for (gaps, _), group in groups.items()]
+            groups[gaps, source.shape].append(source)
+    out = []
+    for (gaps, shape), group in groups.items():
+        size = len(group) if shape == ("plain",) else WATCH_BATCH
+        out += [(group[i:i + size], list(gaps)) for i in range(0, len(group), size)]
+    return out
 
 
 async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
                      plan: list[tuple[list[Source], list[BlockRange]]], governor: RangeGovernor,
-                     summary: ChainSummary, progress: Progress) -> None:
+                     summary: ChainSummary, progress: Progress, what: str) -> None:
     """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
     the size the governor allows at that moment; store each range as soon as it arrives."""
-    label = f"{summary.name} logs"
+    label = f"{summary.name} {what}"
     progress.start(label, sum(g.size for _, gaps in plan for g in gaps))
 
     async def fetch(group: list[Source], rng: BlockRange) -> _Fetched:
@@ -318,7 +340,7 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 got = task.result()
-                dispatcher = Dispatcher((s.address, e) for s in got.group for e in s.events)
+                dispatcher = Dispatcher((a, e) for s in got.group for a in s.emitters for e in s.events)
                 tables = dispatcher.decode(chain, got.logs)
                 block_times = {b.number: b.timestamp for b in got.blocks}
                 for columns in tables.values():
@@ -334,6 +356,55 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
         for task in pending:
             task.cancel()
         progress.finish(label)
+
+
+async def _watch(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, req: IndexRequest, earliest: int,
+                 to: int, governor: RangeGovernor, summary: ChainSummary, progress: Progress) -> None:
+    """Token transfers of the buyers (both ways), then the code of their counterparties, then the outbound
+    transfers of the EOAs they paid (hubs), which only the first pass reveals."""
+    buyers = watched_buyers(con, chain)
+    sources = [s for a in buyers for s in watch_sources(chain, a, inbound=True)]
+    await _fetch_sources(con, client, chain, sources, req, earliest, to, governor, summary, progress)
+    await _check_codes(con, client, chain, to, summary, progress)
+    hubs = watched_hubs(con, chain)
+    sources = [s for a in hubs for s in watch_sources(chain, a, inbound=False)]
+    await _fetch_sources(con, client, chain, sources, req, earliest, to, governor, summary, progress)
+    summary.watched = len(buyers) + len(hubs)
+
+
+async def _fetch_sources(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, sources: list[Source],
+                         req: IndexRequest, earliest: int, to: int, governor: RangeGovernor, summary: ChainSummary,
+                         progress: Progress) -> None:
+    _register(con, sources, "watch")
+    plan = _plan(con, chain, sources, req, earliest, to)
+    if plan:
+        await _fetch_all(con, client, chain, plan, governor, summary, progress, "transfers")
+
+
+async def _check_codes(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to: int, summary: ChainSummary,
+                       progress: Progress) -> None:
+    """Code flags of the addresses the clustering looks at, stored in batches, each batch final."""
+    addresses = codes_to_check(con, chain)
+    label = f"{summary.name} accounts"
+    progress.start(label, len(addresses))
+    try:
+        for i in range(0, len(addresses), ACCOUNT_BATCH):
+            part = addresses[i:i + ACCOUNT_BATCH]
+            write_codes(con, chain, await get_codes(client, part, to), to)
+            summary.codes_checked += len(part)
+            progress.advance(label, len(part), 0)
+    finally:
+        progress.finish(label)
+
+
+async def _accounts(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to: int, summary: ChainSummary,
+                    progress: Progress) -> None:
+    """After funding discovery: code flags of the funders and new counterparties, then the senders that show
+    an approved EOA spending the allowance."""
+    await _check_codes(con, client, chain, to, summary, progress)
+    txs = senders_to_fetch(con, chain)
+    for i in range(0, len(txs), ACCOUNT_BATCH):
+        write_senders(con, chain, await get_senders(client, txs[i:i + ACCOUNT_BATCH]))
 
 
 async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, concurrency: int,

@@ -12,6 +12,7 @@ import pytest
 
 from auditor.analyze import run_analysis
 from auditor.devnet import Devnet, start_devnet
+from auditor.labels import import_labels
 from auditor.prices.imports import import_prices
 from auditor.store.db import open_db
 from auditor.sync import IndexRequest, run_index
@@ -36,9 +37,11 @@ def index_devnet(devnet: Devnet, db: Path, **kwargs: Any) -> None:
 
 
 def analyse(devnet: Devnet, db: Path) -> None:
-    """What a user does after indexing: import prices for tokens without a feed, then analyse."""
+    """What a user does after indexing: import prices for tokens without a feed and the labels of the chains'
+    exchange and bridge, then analyse."""
     with open_db(db) as con:
         import_prices(con, devnet.prices_path)
+        import_labels(con, devnet.labels_path)
         run_analysis(con)
 
 

@@ -2,7 +2,8 @@
 
 Emitter contracts sit at the marketplaces' real mainnet addresses (and Chainlink feed proxies at theirs), so the
 logs are byte-for-byte what the real contracts emit, and iExec's diamond answers viewDeal; ground_truth.json says
-what the analysis should find, and prices.csv holds daily USD prices of the tokens that have no feed.
+what the analysis should find, prices.csv holds daily USD prices of the tokens that have no feed, and labels.csv
+names the devnet's exchange hot wallet and bridge relayer as a user's own label list would.
 """
 
 from __future__ import annotations
@@ -18,12 +19,20 @@ from typing import TypeVar
 from auditor.devnet.anvil import Anvil, find_anvil
 from auditor.devnet.economy import Economy, plan_economy
 from auditor.devnet.simulate import play
-from auditor.devnet.truth import GroundTruth, load_truth, truth_document, write_price_file, write_truth
+from auditor.devnet.truth import (
+    GroundTruth,
+    load_truth,
+    truth_document,
+    write_label_file,
+    write_price_file,
+    write_truth,
+)
 
 __all__ = ["Devnet", "Economy", "GroundTruth", "find_anvil", "load_truth", "plan_economy", "start_devnet"]
 
 TRUTH_FILE = "ground_truth.json"
 PRICES_FILE = "prices.csv"
+LABELS_FILE = "labels.csv"
 _T = TypeVar("_T")
 
 
@@ -33,6 +42,7 @@ class Devnet:
     truth_path: Path
     truth: GroundTruth
     prices_path: Path             # daily USD prices of tokens without a Chainlink feed: asset,time,usd
+    labels_path: Path             # service labels (exchange hot wallet, bridge relayer), as `analyze --labels` reads
 
 
 def _run(coro: Coroutine[object, object, _T]) -> _T:
@@ -63,4 +73,7 @@ def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
         truth_path, prices_path = workdir / TRUTH_FILE, workdir / PRICES_FILE
         write_truth(truth_path, truth_document(economy, landed))
         write_price_file(prices_path, economy.daily_prices)
-        yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path), prices_path=prices_path)
+        labels_path = workdir / LABELS_FILE
+        write_label_file(labels_path, economy)
+        yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path), prices_path=prices_path,
+                     labels_path=labels_path)

@@ -1,7 +1,9 @@
 """Who takes part in the simulated economy: the exchange, providers, entities with many wallets, solo buyers.
 
 The traps for the analysis are built in here: every solo buyer and most entity funders are first funded by
-the same exchange hot wallet, and entities share providers.
+the same exchange hot wallet or bridge relayer, and entities share providers. Each entity has a tradecraft
+(`style`) that leaves the evidence one clustering heuristic, or two, can find (see cashflow.py), and a home time
+zone its wallets rent in.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ ENTITY_RENTALS = {"livepeer": 330, "iexec": 140, "spheron": 190, "morpheus": 200
                   "golem": 28}
 _SOLO_RATES = {"livepeer": (2.0, 4.0), "iexec": (0.6, 1.2), "spheron": (0.6, 1.4), "morpheus": (0.8, 1.8),
                "swan": (0.5, 1.0), "aleph": (0.3, 0.6), "golem": (0.3, 0.6)}
+# Tradecraft per entity index: "funder" (one funder wallet funds the wallets, which sweep their USDC back to it),
+# "exchange" (exchange withdrawals in, cash-out through the entity's own exchange deposit address), "bridge"
+# (bridged in by a relayer; a main wallet sends USDC to and approves each fresh wallet), "weak" (a funder wallet
+# and nothing else: one heuristic only, which strict clustering does not accept alone).
+_STYLES = ("funder", "exchange", "bridge", "funder", "exchange", "bridge", "funder", "exchange", "bridge",
+           "weak", "exchange", "bridge")
+# Home UTC offsets in hours: entities rent between 07:00 and 23:00 local time.
+_OFFSETS = (-8, -5, -3, 0, 1, 2, 3, 5, 8, 9, 10, -6)
 _POOL_SIZES = {"livepeer": 6, "iexec": 3, "spheron": 6, "morpheus": 4, "swan": 6, "aleph": 5, "golem": 8}
 
 
@@ -96,6 +106,8 @@ class Party:
     end_week: int
     gpus: tuple[str, ...]
     providers: tuple[tuple[str, tuple[str, ...]], ...]
+    style: str = "solo"
+    utc_offset: int = 0
 
     def providers_for(self, market: str) -> tuple[str, ...]:
         return dict(self.providers)[market]
@@ -135,6 +147,8 @@ def _entity(rng: random.Random, seed: int, index: int, providers: Providers) -> 
     primary = MARKETS[index % len(MARKETS)]
     others = [m for m in MARKETS if m != primary]
     extra = rng.sample(others, k=rng.choice((0, 1, 1, 2)))
+    if primary == "swan" and not extra:
+        extra = [rng.choice(others)]   # Swan renters bridge in from a chain they also rent on
     mix = tuple(m for m in MARKETS if m == primary or m in extra)
     count = max(rng.randint(2, 8), len(mix))
     wallets = []
@@ -142,10 +156,16 @@ def _entity(rng: random.Random, seed: int, index: int, providers: Providers) -> 
         markets = {mix[j % len(mix)]}
         if len(mix) > 1 and rng.random() < 0.3:
             markets.add(rng.choice(mix))
+        if markets == {"swan"}:
+            # Swan Chain has no watched token: its renters bridge in and reuse a wallet they rent with elsewhere.
+            markets.add(rng.choice([m for m in mix if m != "swan"]))
         wallets.append(Wallet(address(seed, f"{pid}/buyer/{j + 1}"), tuple(m for m in MARKETS if m in markets)))
     rates = tuple((m, round(rng.uniform(*_ENTITY_RATES[m]), 3)) for m in mix)
-    treasury = address(seed, f"{pid}/treasury") if index % 4 == 2 else None
-    return Party(party_id=pid, kind="entity", funder=address(seed, f"{pid}/funder"), treasury=treasury,
+    style = _STYLES[index]
+    with_funder = style in ("funder", "weak")
+    treasury = address(seed, f"{pid}/treasury") if index % 4 == 2 and with_funder else None
+    return Party(party_id=pid, kind="entity", funder=address(seed, f"{pid}/funder") if with_funder else None,
+                 treasury=treasury, style=style, utc_offset=_OFFSETS[index],
                  wallets=tuple(wallets), rates=rates, growth=_GROWTH[index],
                  start_week=rng.choice((0, 0, 0, 1, 2, 4)), end_week=WEEKS - 1,
                  gpus=_gpus(rng, rng.choice((1, 2))), providers=_preferred(rng, providers, mix, 3))
@@ -155,7 +175,7 @@ def _solo(rng: random.Random, seed: int, index: int, providers: Providers) -> Pa
     pid = f"S{index + 1:02d}"
     market = MARKETS[index % len(MARKETS)]
     start = rng.randint(0, WEEKS - 4)
-    return Party(party_id=pid, kind="solo", funder=None, treasury=None,
+    return Party(party_id=pid, kind="solo", funder=None, treasury=None, utc_offset=rng.choice(_OFFSETS),
                  wallets=(Wallet(address(seed, f"{pid}/wallet"), (market,)),),
                  rates=((market, round(rng.uniform(*_SOLO_RATES[market]), 3)),), growth=1.0,
                  start_week=start, end_week=min(WEEKS - 1, start + rng.randint(3, 8)),

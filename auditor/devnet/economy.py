@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from auditor.devnet.actors import Party, make_parties, make_providers
 from auditor.devnet.aleph import ALEPH, other_super_token, write_aleph
+from auditor.devnet.cashflow import TOKEN, USDC, CashFlows
 from auditor.devnet.feeds import DailyPrice, FeedAnswer, daily_prices, feed_contracts, plan_feeds
 from auditor.devnet.golem import write_golem
 from auditor.devnet.markets import MarketWriter, plan_intents
@@ -96,6 +97,9 @@ class Economy:
     feed_answers: tuple[FeedAnswer, ...]
     daily_prices: tuple[DailyPrice, ...]
     labels: dict[str, str]
+    deposits: dict[str, tuple[str, ...]]   # party id -> its exchange deposit addresses
+    styles: dict[str, str]                 # party id -> tradecraft (actors.py)
+    utc_offsets: dict[str, int]            # party id -> home UTC offset in hours
 
     def chain(self, chain_id: int) -> ChainPlan:
         return next(c for c in self.chains if c.chain_id == chain_id)
@@ -117,9 +121,11 @@ def _first_use(ledger: Ledger) -> dict[tuple[int, str], int]:
     return first
 
 
-def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str) -> tuple[list[Funding], list[tuple[int, str]]]:
-    """First fundings (exchange -> funder or solo, treasury -> funder, funder -> buyer) before first use,
-    then later top-ups that must not change who funded first. Returns fundings and treasuries per chain."""
+def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str,
+          relayer: str) -> tuple[list[Funding], list[tuple[int, str]]]:
+    """First fundings before first use: exchange -> funder, treasury -> funder, funder -> buyer; entities without
+    a funder and solos withdraw from the exchange or bridge in (the relayer pays them). Then later top-ups that
+    must not change who funded first. Returns fundings and treasuries per chain."""
     rng, first = ledger.rng, _first_use(ledger)
     fundings: list[Funding] = []
     treasuries: list[tuple[int, str]] = []
@@ -130,9 +136,11 @@ def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str) -> tuple[li
                 continue
             wallet_times = [(t - rng.randint(20 * 60, 18 * HOUR), w) for t, w in used]
             if party.funder is None:
+                bridged = party.style == "bridge" or (party.kind == "solo" and int(party.party_id[1:]) % 3 == 0)
+                payer = relayer if bridged else exchange
                 for t, w in wallet_times:
-                    key = ledger.send(chain, t, exchange, w, value=rng.randint(100, 2000) * 10**15)
-                    fundings.append(Funding(chain, w, exchange, key))
+                    key = ledger.send(chain, t, payer, w, value=rng.randint(100, 2000) * 10**15)
+                    fundings.append(Funding(chain, w, payer, key))
                 continue
             source = party.treasury or exchange
             if party.treasury:
@@ -152,8 +160,11 @@ def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str) -> tuple[li
 
 
 def _emitter_code() -> dict[int, list[tuple[str, str]]]:
-    """Where the emitters go: every registry deployment on a devnet chain whose ABI has an emitter."""
+    """Where the emitters go: every registry deployment on a devnet chain whose ABI has an emitter, and the
+    ERC-20 emitter at each chain's USDC."""
     code: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for chain, usdc in USDC.items():
+        code[chain].append((usdc, TOKEN))
     for m in MARKETPLACES:
         for c in m.contracts:
             key = c.abi.removesuffix(".json")
@@ -207,9 +218,13 @@ def plan_economy(seed: int = 7) -> Economy:
     write_aleph(ledger, providers, [i for i in intents if i.market == "aleph"])
     write_golem(ledger, providers, [i for i in intents if i.market == "golem"], exchange)
     answers = plan_feeds(ledger)
-    entities = _entities(parties, _first_use(ledger))
-    fundings, treasuries = _fund(ledger, parties, exchange)
-    balances: dict[int, list[tuple[str, int]]] = {c: [(exchange, EXCHANGE_BALANCE)] for c in GENESIS_BLOCKS}
+    first = _first_use(ledger)
+    entities = _entities(parties, first)
+    relayer = address(seed, "bridge/relayer")
+    fundings, treasuries = _fund(ledger, parties, exchange, relayer)
+    traps = CashFlows(ledger, exchange, first, fundings).write(parties)
+    balances: dict[int, list[tuple[str, int]]] = {c: [(exchange, EXCHANGE_BALANCE), (relayer, EXCHANGE_BALANCE)]
+                                                  for c in GENESIS_BLOCKS}
     for chain, treasury in treasuries:
         balances[chain].append((treasury, TREASURY_BALANCE))
     return Economy(seed=seed, chains=_chain_plans(ledger, balances), exchange=(exchange,), entities=entities,
@@ -217,4 +232,7 @@ def plan_economy(seed: int = 7) -> Economy:
                    fundings=tuple(sorted(fundings, key=lambda f: (f.chain_id, f.address))),
                    feed_answers=tuple(answers), daily_prices=daily_prices(seed),
                    labels={"aleph_community_wallet": providers.aleph_community, "aleph_super_token": ALEPH,
-                           "aleph_other_super_token": other_super_token(seed)})
+                           "aleph_other_super_token": other_super_token(seed), "bridge_relayer": relayer,
+                           "payment_processor": traps.processor, "phisher": traps.phisher},
+                   deposits=traps.deposits, styles={p.party_id: p.style for p in parties},
+                   utc_offsets={p.party_id: p.utc_offset for p in parties})

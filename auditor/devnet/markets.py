@@ -39,6 +39,7 @@ FIRST_RENTAL = GENESIS_TIME + 2 * DAY   # leaves room before it for funding
 SPHERON_BLOCK_SECONDS = 2
 OPEN_LEASES = 3
 MIN_RENTALS_PER_WALLET = 2
+WAKING = (7, 23)   # local hours in which parties rent
 _SPHERON_NAMES = ("train", "infer", "vllm", "comfy", "jupyter", "finetune")
 # USD per GPU-hour; Spheron's acceptedPrice is written in USDC micro-units per hour (units unconfirmed upstream).
 _GPU_HOURLY = {"h100": 2.0, "a100-80g": 1.2, "rtx4090": 0.35, "l40s": 0.8, "rtx6000-ada": 0.7, "a10": 0.3}
@@ -68,15 +69,19 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def _time_in_week(rng: random.Random, week: int) -> int:
+def _time_in_week(rng: random.Random, week: int, utc_offset: int) -> int:
+    """A moment of the week between 07:00 and 23:00 at the party's UTC offset (its waking hours)."""
     start = max(FIRST_RENTAL, GENESIS_TIME + week * WEEK)
     end = min(END_TIME - 2 * HOUR, GENESIS_TIME + (week + 1) * WEEK - 1)
-    return rng.randint(start, end)
+    while True:
+        t = rng.randint(start, end)
+        if WAKING[0] <= ((t // HOUR + utc_offset) % 24) < WAKING[1]:
+            return t
 
 
 def plan_intents(rng: random.Random, parties: tuple[Party, ...]) -> list[Intent]:
-    """Every rental's time, buyer wallet and provider, in time order. Every wallet rents at least twice, so
-    an entity really has all its wallets."""
+    """Every rental's time, buyer wallet and provider, in time order. Every wallet rents at least twice and on
+    each of its marketplaces, so an entity really has all its wallets where it says."""
     out: list[Intent] = []
     for party in parties:
         for week in range(party.start_week, party.end_week + 1):
@@ -85,6 +90,12 @@ def plan_intents(rng: random.Random, parties: tuple[Party, ...]) -> list[Intent]
                 wallets = [w.address for w in party.wallets if market in w.markets]
                 for _ in range(_poisson(rng, rate * factor)):
                     out.append(_intent(rng, party, market, rng.choice(wallets), week, len(out)))
+        used = {(i.buyer, i.market) for i in out}
+        for wallet in party.wallets:   # a wallet rents at least once on each of its marketplaces
+            for market in wallet.markets:
+                if (wallet.address, market) not in used:
+                    week = rng.randint(party.start_week, party.end_week)
+                    out.append(_intent(rng, party, market, wallet.address, week, len(out)))
         counts = Counter(i.buyer for i in out)
         for wallet in party.wallets:
             for _ in range(MIN_RENTALS_PER_WALLET - counts[wallet.address]):
@@ -94,7 +105,7 @@ def plan_intents(rng: random.Random, parties: tuple[Party, ...]) -> list[Intent]
 
 
 def _intent(rng: random.Random, party: Party, market: str, buyer: str, week: int, seq: int) -> Intent:
-    return Intent(time=_time_in_week(rng, week), seq=seq, market=market, buyer=buyer,
+    return Intent(time=_time_in_week(rng, week, party.utc_offset), seq=seq, market=market, buyer=buyer,
                   provider=rng.choice(party.providers_for(market)), gpus=party.gpus)
 
 

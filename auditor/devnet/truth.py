@@ -42,7 +42,11 @@ Beyond rentals:
   emitted it (the proxy's phaseId is the last phase).
 - imported_prices: the rows of prices.csv (asset, time, usd), one per day at 00:00Z per token without a feed.
 - labels: named addresses: aleph_community_wallet, aleph_super_token (ALEPH, lowercase) and
-  aleph_other_super_token (the noise streams' token).
+  aleph_other_super_token (the noise streams' token); the clustering traps bridge_relayer (funds bridged
+  parties), payment_processor (takes USDC from several solos, forwards part to the exchange, pays merchants) and
+  phisher (drains solos that approved it).
+- entities: per party its `style` (funder, exchange, bridge, weak; solo), `utc_offset` (hours; it rents between
+  07:00 and 23:00 local time) and `deposits` (its exchange deposit addresses), besides funders and wallets.
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ class EntityTruth:
     kind: str          # "entity" or "solo"
     funders: tuple[str, ...]
     wallets: tuple[str, ...]
+    style: str = "solo"
+    utc_offset: int = 0
+    deposits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,10 @@ def truth_document(economy: Economy, landed: Mapping[int, Mapping[int, Landed]])
                                      "last_time": iso(c.last_time)} for c in economy.chains},
         "exchange": sorted(economy.exchange),
         "entities": [{"entity_id": e.entity_id, "kind": e.kind, "funders": sorted(e.funders),
-                      "wallets": sorted(e.wallets)} for e in sorted(economy.entities, key=lambda e: e.entity_id)],
+                      "wallets": sorted(e.wallets), "style": economy.styles[e.entity_id],
+                      "utc_offset": economy.utc_offsets[e.entity_id],
+                      "deposits": sorted(economy.deposits.get(e.entity_id, ()))}
+                     for e in sorted(economy.entities, key=lambda e: e.entity_id)],
         "providers": {m: sorted(a) for m, a in economy.providers.items()},
         "rentals": rentals,
         "funding": funding,
@@ -219,6 +229,16 @@ def write_price_file(path: Path, prices: tuple[DailyPrice, ...]) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def write_label_file(path: Path, economy: Economy) -> None:
+    """labels.csv: the devnet's service addresses in the label-list format (chain_id,address,category,label,
+    source), as an analyst would list the exchanges and bridges of a real chain."""
+    rows = ["chain_id,address,category,label,source"]
+    for chain in sorted(c.chain_id for c in economy.chains):
+        rows += [f"{chain},{a},cex_hot,Devnet exchange: hot wallet,devnet plan" for a in economy.exchange]
+        rows.append(f"{chain},{economy.labels['bridge_relayer']},bridge,Devnet bridge: relayer,devnet plan")
+    path.write_text("\n".join(rows) + "\n")
+
+
 def load_truth(path: Path) -> GroundTruth:
     """A ground_truth.json as typed values."""
     try:
@@ -227,7 +247,8 @@ def load_truth(path: Path) -> GroundTruth:
             seed=raw["seed"],
             chains={int(k): ChainTruth(**v) for k, v in raw["chains"].items()},
             exchange=tuple(raw["exchange"]),
-            entities=tuple(EntityTruth(e["entity_id"], e["kind"], tuple(e["funders"]), tuple(e["wallets"]))
+            entities=tuple(EntityTruth(e["entity_id"], e["kind"], tuple(e["funders"]), tuple(e["wallets"]),
+                                       e.get("style", "solo"), e.get("utc_offset", 0), tuple(e.get("deposits", ())))
                            for e in raw["entities"]),
             providers={m: tuple(a) for m, a in raw["providers"].items()},
             rentals=tuple(RentalTruth(**r) for r in raw["rentals"]),

@@ -18,11 +18,12 @@ async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
                       governor: RangeGovernor) -> tuple[list[RawLog], int]:
     """All logs of the sources' events in the range; returns the logs and how many splits it took.
     A refused range is cut into the pieces the provider accepts, which together cover it exactly."""
-    addresses = sorted({s.address for s in sources})
+    addresses = sorted({a for s in sources for a in s.emitters})
     topics = sorted({e.topic0 for s in sources for e in s.events})
     topic1 = sorted({t for s in sources for t in s.topic1})
+    topic2 = sorted({t for s in sources for t in s.topic2})
     try:
-        logs = await _checked_logs(client, addresses, topics, topic1, rng)
+        logs = await _checked_logs(client, addresses, topics, (topic1, topic2), rng)
     except TooManyResultsError as exc:
         if rng.size < 2:
             raise
@@ -38,13 +39,13 @@ async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
     return logs, 0
 
 
-async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes], topic1: list[bytes],
-                        rng: BlockRange) -> list[RawLog]:
+async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes],
+                        filters: tuple[list[bytes], list[bytes]], rng: BlockRange) -> list[RawLog]:
     """get_logs, asked again when the answer contradicts the question (the next try may reach another
     endpoint of a pool)."""
     for attempt in range(INVALID_ANSWER_RETRIES + 1):
         try:
-            return await get_logs(client, addresses, topics, rng, topic1)
+            return await get_logs(client, addresses, topics, rng, *filters)
         except InvalidResponseError:
             if attempt == INVALID_ANSWER_RETRIES:
                 raise

@@ -77,17 +77,20 @@ def parse_log(raw: dict[str, Any]) -> RawLog:
 
 
 async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng: BlockRange,
-                   topic1s: list[bytes] | None = None) -> list[RawLog]:
-    """Logs of these contracts with these topic0s (and, when given, topic1s) in the range, validated against
-    what was asked."""
-    topics: list[list[str]] = [["0x" + t.hex() for t in topic0s]]
-    if topic1s:
-        topics.append(["0x" + t.hex() for t in topic1s])
+                   topic1s: list[bytes] | None = None, topic2s: list[bytes] | None = None) -> list[RawLog]:
+    """Logs of these contracts with these topic0s (and, when given, topic1s and topic2s) in the range,
+    validated against what was asked."""
+    topics: list[list[str] | None] = [["0x" + t.hex() for t in topic0s]]
+    if topic1s or topic2s:
+        topics.append(["0x" + t.hex() for t in topic1s] if topic1s else None)
+    if topic2s:
+        topics.append(["0x" + t.hex() for t in topic2s])
     flt = {"fromBlock": hex(rng.start), "toBlock": hex(rng.end), "address": addresses, "topics": topics}
     raws = await client.call("eth_getLogs", [flt])
     if not isinstance(raws, list):
         raise RpcError(f"{client.where}: eth_getLogs returned no list")
-    wanted_addr, wanted_topics, wanted_topic1 = set(addresses), set(topic0s), set(topic1s or ())
+    wanted_addr, wanted_topics = set(addresses), set(topic0s)
+    wanted_topic1, wanted_topic2 = set(topic1s or ()), set(topic2s or ())
     logs = []
     for raw in raws:
         if raw.get("removed"):
@@ -95,7 +98,8 @@ async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng:
         log = parse_log(raw)
         if not (rng.start <= log.block_number <= rng.end) or log.address not in wanted_addr \
                 or not log.topics or log.topics[0] not in wanted_topics \
-                or (wanted_topic1 and (len(log.topics) < 2 or log.topics[1] not in wanted_topic1)):
+                or (wanted_topic1 and (len(log.topics) < 2 or log.topics[1] not in wanted_topic1)) \
+                or (wanted_topic2 and (len(log.topics) < 3 or log.topics[2] not in wanted_topic2)):
             raise InvalidResponseError(f"{client.where}: eth_getLogs returned a log that was not asked for "
                            f"(block {log.block_number}, contract {log.address})")
         logs.append(log)

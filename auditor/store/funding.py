@@ -12,11 +12,16 @@ from auditor.store.tables import quote
 FINAL = ("funded", "internal", "genesis")
 
 
-def buyers_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, to_block: int) -> list[str]:
-    """Buyer addresses seen on the chain with no final funding answer yet, sorted."""
+def buyers_sql() -> str:
+    """A query of every buyer address in the marketplaces' tables on chain `$chain` (may repeat)."""
     selects = [f"SELECT {quote(b.column)} AS address FROM {quote(b.table)} WHERE chain_id = $chain"
                + (f" AND ({b.where})" if b.where else "") for m in MARKETPLACES for b in m.buyers]
-    sql = (f"SELECT DISTINCT address FROM ({' UNION ALL '.join(selects)}) b WHERE address NOT IN ("
+    return " UNION ALL ".join(selects)
+
+
+def buyers_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, to_block: int) -> list[str]:
+    """Buyer addresses seen on the chain with no final funding answer yet, sorted."""
+    sql = (f"SELECT DISTINCT address FROM ({buyers_sql()}) b WHERE address NOT IN ("
            "SELECT address FROM funding WHERE chain_id = $chain AND (status IN $final OR checked_to_block >= $to))"
            " ORDER BY address")
     rows = con.execute(sql, {"chain": chain_id, "final": list(FINAL), "to": to_block}).fetchall()

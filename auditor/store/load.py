@@ -81,10 +81,28 @@ def extend_coverage(con: duckdb.DuckDBPyConnection, chain_id: int, source: str, 
                     [(chain_id, source, r.start, r.end) for r in merged])
 
 
-def register_source(con: duckdb.DuckDBPyConnection, source: Source, kind: str) -> None:
-    con.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [source.chain_id, source.key, kind, source.marketplace, source.address, source.start_block,
-                 [e.signature for e in source.events]])
+def register_sources(con: duckdb.DuckDBPyConnection, sources: list[Source], kind: str) -> None:
+    """Record sources (one statement: a run may watch thousands of addresses). A watch source's contract is
+    its tokens, comma-separated; the watched address is in its key."""
+    if not sources:
+        return
+    con.execute("INSERT OR REPLACE INTO sources SELECT unnest($chain), unnest($key), $kind, unnest($market), "
+                "unnest($contract), unnest($start), unnest($events)",
+                {"chain": [s.chain_id for s in sources], "key": [s.key for s in sources], "kind": kind,
+                 "market": [s.marketplace for s in sources], "contract": [",".join(s.emitters) for s in sources],
+                 "start": [s.start_block for s in sources],
+                 "events": [[e.signature for e in s.events] for s in sources]}).fetchall()
+
+
+def coverage_of(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[str]) -> dict[str, list[BlockRange]]:
+    """Coverage of many sources in one query."""
+    rows = con.execute("SELECT source, from_block, to_block FROM coverage WHERE chain_id = $chain AND "
+                       "source IN (SELECT unnest($sources)) ORDER BY source, from_block",
+                       {"chain": chain_id, "sources": sources}).fetchall()
+    out: dict[str, list[BlockRange]] = {s: [] for s in sources}
+    for source, a, b in rows:
+        out[source].append(BlockRange(a, b))
+    return out
 
 
 def write_range(con: duckdb.DuckDBPyConnection, chain_id: int, sources: list[Source], rng: BlockRange,

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from auditor.errors import StoreError
+from auditor.extract.transfers import SPECS as WATCH_SPECS
 from auditor.marketplaces import all_event_specs
 from auditor.prices.feeds import answer_updated
 from auditor.store.tables import ensure_event_table
@@ -44,6 +45,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("ROLLBACK")
             raise
     con.execute("BEGIN")
-    for spec in [*all_event_specs(), answer_updated()]:
+    for spec in [*all_event_specs(), answer_updated(), *WATCH_SPECS]:
         ensure_event_table(con, spec)
     con.execute("COMMIT")

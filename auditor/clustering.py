@@ -1,0 +1,36 @@
+"""Entities from the evidence graph (queries/21_cluster_evidence.sql), in both modes.
+
+Loose: connected components over every edge. Strict: deposit-reuse edges, plus pairs that two independent
+heuristics each put in one component; then hubs (funders, collectors) join the one strict entity all their evidence
+points into. queries/22_address_clusters.sql picks the mode asked for and applies the size cap. Every component
+labelling is components.py; the SQL of each step is in queries/steps/cluster_*.sql.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import duckdb
+
+from auditor.components import label_components
+from auditor.resources import project_dir
+
+
+@cache
+def _step(name: str) -> str:
+    return (project_dir("queries") / "steps" / f"cluster_{name}.sql").read_text()
+
+
+def build_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill _heuristic_parent, _strict_parent and _loose_parent from _cluster_nodes and _cluster_edges."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
+    heuristics = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()]
+    for heuristic in heuristics:
+        con.execute("SET VARIABLE cluster_heuristic = ?", [heuristic])
+        con.execute(_step("heuristic"))
+        label_components(con)
+        con.execute(_step("heuristic_save"))
+    for mode in ("strict", "loose"):
+        con.execute(_step(mode))
+        label_components(con)
+        con.execute(_step(f"{mode}_save"))

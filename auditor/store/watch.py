@@ -1,0 +1,67 @@
+"""What funding discovery watches and stores beyond first fundings: watched addresses, code flags, tx senders."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import duckdb
+
+from auditor.extract.accounts import Code
+from auditor.resources import PACKAGE_DIR
+from auditor.store.funding import buyers_sql
+
+
+@cache
+def _sql(name: str) -> str:
+    return (PACKAGE_DIR / "store" / "sql" / f"{name}.sql").read_text().replace("{buyers}", buyers_sql())
+
+
+def _column(con: duckdb.DuckDBPyConnection, name: str, chain_id: int) -> list[str]:
+    return [r[0] for r in con.execute(_sql(name), {"chain": chain_id}).fetchall()]
+
+
+def watched_buyers(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
+    return [r[0] for r in con.execute(f"SELECT DISTINCT address FROM ({buyers_sql()}) b WHERE address IS NOT NULL "
+                                      "ORDER BY address", {"chain": chain_id}).fetchall()]
+
+
+def watched_hubs(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
+    return _column(con, "watch_hubs", chain_id)
+
+
+def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
+    return _column(con, "code_candidates", chain_id)
+
+
+def senders_to_fetch(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:
+    return [(str(h), int(b)) for h, b in con.execute(_sql("sender_candidates"), {"chain": chain_id}).fetchall()]
+
+
+def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code], block: int) -> None:
+    """One transaction per batch; the rows are final answers at `block` (a reorg below it removes them)."""
+    if not codes:
+        return
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT OR REPLACE INTO address_code SELECT $chain, unnest($a), unnest($c), unnest($d), "
+                    "unnest($s), $block",
+                    {"chain": chain_id, "a": [c.address for c in codes], "c": [c.is_contract for c in codes],
+                     "d": [c.delegated for c in codes], "s": [c.size for c in codes], "block": block}).fetchall()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_senders(con: duckdb.DuckDBPyConnection, chain_id: int, rows: list[tuple[str, int, str]]) -> None:
+    if not rows:
+        return
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT OR REPLACE INTO tx_senders SELECT $chain, unnest($h), unnest($b), unnest($s)",
+                    {"chain": chain_id, "h": [r[0] for r in rows], "b": [r[1] for r in rows],
+                     "s": [r[2] for r in rows]}).fetchall()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
