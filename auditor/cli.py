@@ -121,17 +121,25 @@ def analyze(
     = None,
     max_price_age: Annotated[int, typer.Option(metavar="HOURS", help="Ignore token prices older than this "
                                                                      "when valuing a payment.")] = 48,
+    clustering: Annotated[str, typer.Option(
+        metavar="strict|loose",
+        help="strict: merge on deposit-address reuse or two independent heuristics (precise); loose: on any one "
+             "heuristic (finds more, merges more strangers). Both are kept in address_clusters.")] = "strict",
+    max_entity_size: Annotated[int, typer.Option(
+        help="An entity with more addresses is flagged, not merged (a giant component means a bad edge).")] = 200,
 ) -> None:
     """Rebuild rentals, clusters with evidence, and H100-equivalent estimates from what is indexed."""
     from auditor.analyze import AnalyzeOptions, parse_h100_hour_price, run_analysis
     from auditor.store.db import open_db
 
     options = AnalyzeOptions(max_funder_fanout=max_funder_fanout, max_price_age_hours=max_price_age,
-                             h100_hour_price=parse_h100_hour_price(h100_hour_usd) if h100_hour_usd else None)
+                             h100_hour_price=parse_h100_hour_price(h100_hour_usd) if h100_hour_usd else None,
+                             clustering=clustering, max_entity_size=max_entity_size)
     with open_db(db) as con:
         steps = run_analysis(con, options)
         counts = con.execute("SELECT (SELECT count(*) FROM rentals), (SELECT count(DISTINCT cluster_id) "
-                             "FROM address_clusters), (SELECT count(*) FROM cluster_evidence)").fetchone()
+                             "FROM address_clusters WHERE role = 'buyer'), (SELECT count(*) FROM cluster_evidence)"
+                             ).fetchone()
     assert counts is not None
     _err.print(f"analyzed in {sum(s.seconds for s in steps):.2f}s: {counts[0]} rentals, {counts[1]} entities, "
                f"{counts[2]} evidence rows", highlight=False)
@@ -195,6 +203,27 @@ def prices_import(
     with open_db(db) as con:
         loaded = import_prices(con, csv_file)
     _err.print(f"imported {loaded} prices from {csv_file.name}; run `auditor analyze` to apply them",
+               highlight=False)
+
+
+labels_app = typer.Typer(help="Service addresses (exchanges, bridges) that must never merge entities.",
+                         no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+
+
+@labels_app.command("import")
+def labels_import(
+    csv_file: Annotated[Path, typer.Argument(metavar="CSV",
+                                             help="A file with header chain_id,address,category,label,source.")],
+    db: DbOption,
+) -> None:
+    """Import your own service-address labels, added to the shipped list (see `FROM service_labels`)."""
+    from auditor.labels import import_labels
+    from auditor.store.db import open_db
+
+    with open_db(db) as con:
+        loaded = import_labels(con, csv_file)
+    _err.print(f"imported {loaded} labels from {csv_file.name}; run `auditor analyze` to apply them",
                highlight=False)
 
 

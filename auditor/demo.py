@@ -66,6 +66,7 @@ def run_demo(db_path: Path, out_dir: Path, progress: Progress | None = None) -> 
         week = resolve_week(con, "last")
         report_dir = write_weekly_report(con, week, out_dir)
         rentals = con.execute("SELECT count(*) FROM rentals").fetchone()
-        entities = con.execute("SELECT count(DISTINCT cluster_id) FROM address_clusters").fetchone()
+        entities = con.execute("SELECT count(DISTINCT cluster_id) FROM address_clusters "
+                               "WHERE role = 'buyer'").fetchone()
     return DemoResult(db_path, report_dir, week, int(rentals[0]) if rentals else 0,
                       int(entities[0]) if entities else 0, tuple(summaries), time.perf_counter() - started)

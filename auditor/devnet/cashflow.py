@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.devnet.actors import Party
+from auditor.devnet.markets import WAKING
 from auditor.devnet.plan import ARBITRUM, BASE, DAY, END_TIME, HOUR, POLYGON, USDC_BASE, Emit, Funding, Ledger, address
 
 TOKEN = "golem/GLM"   # the ERC-20 emitter (Transfer, Approval), placed at each chain's USDC address
@@ -53,6 +54,13 @@ class CashFlows:
     def _send(self, chain: int, t: int, sender: str, *emits: Emit) -> None:
         self.ledger.send(chain, min(t, END_TIME), sender, USDC[chain], *emits)
 
+    def _own(self, chain: int, t: int, sender: str, party: Party, *emits: Emit) -> int:
+        """A tx the party sends itself: moved to its waking hours, as people act; returns its time."""
+        while not WAKING[0] <= ((t // HOUR + party.utc_offset) % 24) < WAKING[1] and t + HOUR <= END_TIME:
+            t += HOUR
+        self._send(chain, t, sender, *emits)
+        return t
+
     def _usdc(self) -> int:
         return self.rng.randint(200, 5000) * MICRO
 
@@ -67,10 +75,10 @@ class CashFlows:
         self._send(chain, t, self.exchange, _transfer(self.exchange, wallet, value))
         return value
 
-    def _cash_out(self, chain: int, wallet: str, deposit: str, value: int) -> None:
+    def _cash_out(self, chain: int, party: Party, wallet: str, deposit: str, value: int) -> None:
         """Wallet pays the deposit address, which forwards the same amount to the hot wallet."""
         t = self._later(self.first[(chain, wallet)], HOUR, 20 * DAY)
-        self._send(chain, t, wallet, _transfer(wallet, deposit, value))
+        t = self._own(chain, t, wallet, party, _transfer(wallet, deposit, value))
         self._send(chain, self._later(t, 5 * 60, 3 * HOUR), deposit, _transfer(deposit, self.exchange, value))
 
     def write(self, parties: tuple[Party, ...]) -> Traps:
@@ -95,17 +103,17 @@ class CashFlows:
                 self._withdraw(chain, main)
             for k in fresh:
                 t = self._later(self.funded[(chain, k)], 10 * 60, 2 * HOUR)
-                self._send(chain, t, main, _transfer(main, k, self._usdc()))
+                t = self._own(chain, t, main, party, _transfer(main, k, self._usdc()))
                 allowance = self._usdc()
-                t = self._later(t, HOUR, 6 * HOUR)
-                self._send(chain, t, main, Emit(TOKEN, "Approval", (main, k, allowance)))
-                self._send(chain, self._later(t, 10 * 60, 3 * HOUR), k, _transfer(main, k, allowance // 2))
+                t = self._own(chain, self._later(t, HOUR, 6 * HOUR), main, party,
+                              Emit(TOKEN, "Approval", (main, k, allowance)))
+                self._own(chain, self._later(t, 10 * 60, 3 * HOUR), k, party, _transfer(main, k, allowance // 2))
             return
         for w in wallets:
             value = self._withdraw(chain, w)
             if party.style == "funder" and party.funder:
                 t = self._later(self.first[(chain, w)], DAY, 30 * DAY)
-                self._send(chain, t, w, _transfer(w, party.funder, value * self.rng.randint(40, 90) // 100))
+                self._own(chain, t, w, party, _transfer(w, party.funder, value * self.rng.randint(40, 90) // 100))
             elif party.style == "exchange" or (party.kind == "solo" and self.rng.random() < 0.6):
                 # Exchanges give a customer one deposit address for every EVM chain.
                 deposit = address(seed, f"{party.party_id}/deposit")
@@ -116,7 +124,7 @@ class CashFlows:
                     self._send(chain, self._later(self.first[(chain, w)], 0, DAY), self.exchange,
                                _transfer(self.exchange, deposit, top_up))
                 for _ in range(self.rng.choice((1, 1, 2))):
-                    self._cash_out(chain, w, deposit, value * self.rng.randint(20, 45) // 100)
+                    self._cash_out(chain, party, w, deposit, value * self.rng.randint(20, 45) // 100)
 
     def _traps(self, solos: dict[int, list[str]]) -> Traps:
         seed, rng = self.ledger.seed, self.rng
