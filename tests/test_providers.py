@@ -25,10 +25,16 @@ def _strip_block_timestamp(request: dict[str, Any], response: dict[str, Any]) ->
     return response
 
 
+_MARKETPLACE_BLOCKS = ("SELECT * FROM blocks WHERE block_number NOT IN (SELECT block_number FROM token_transfer "
+                      "UNION SELECT block_number FROM token_approval)")
+
+
 def _rows(db: Path, table: str) -> list[tuple[Any, ...]]:
+    """A table's rows; for `blocks`, those of marketplace and feed logs (runs here skip funding discovery)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
+        sql = _MARKETPLACE_BLOCKS if table == "blocks" else f'SELECT * FROM "{table}"'
+        return con.execute(f"{sql} ORDER BY ALL").fetchall()
     finally:
         con.close()
 

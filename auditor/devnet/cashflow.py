@@ -102,7 +102,8 @@ class CashFlows:
             if main in wallets:
                 self._withdraw(chain, main)
             for k in fresh:
-                t = self._later(self.funded[(chain, k)], 10 * 60, 2 * HOUR)
+                after = max(self.funded[(chain, k)], self.funded[(chain, main)])
+                t = self._later(after, 10 * 60, 2 * HOUR)
                 t = self._own(chain, t, main, party, _transfer(main, k, self._usdc()))
                 allowance = self._usdc()
                 t = self._own(chain, self._later(t, HOUR, 6 * HOUR), main, party,

@@ -19,6 +19,7 @@ import jinja2
 from auditor.report import formatting, markup
 from auditor.report.dataset import ADDRESSES_PER_ENTITY, ReportData
 from auditor.report.queries import Table
+from auditor.resources import package_data
 
 if TYPE_CHECKING:
     from auditor.report.charts import Chart
@@ -40,11 +41,19 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(
+        quality=clustering_quality(),
         fmt=lambda row, column: formatting.display(row[column], column),
         markdown_table=markup.markdown_table,
         html_table=markup.html_table,
     )
     return env
+
+
+def clustering_quality() -> dict[str, dict[str, str]]:
+    """The clustering's measured quality on the devnet economy, by mode (package data clustering_quality.csv,
+    which a test keeps equal to a fresh measurement)."""
+    with package_data("clustering_quality.csv").open(newline="") as fh:
+        return {row["mode"]: row for row in csv.DictReader(fh)}
 
 
 def render_report(data: ReportData, template: str, charts: Sequence[Chart]) -> str:

@@ -25,13 +25,14 @@ from auditor.devnet.plan import (
     GENESIS_TIME,
     POLYGON,
     SWAN,
+    contract_address,
 )
 from auditor.devnet.swan import task_uid
 from auditor.marketplaces.golem import MULTI_TRANSFER
 
 # Txs per chain: enough to be a real workload, few enough for a quick session fixture.
 TX_RANGE = {ARBITRUM: (1500, 2400), BASE: (1500, 2400), SWAN: (100, 400), POLYGON: (60, 300)}
-MAX_TXS = 4600
+MAX_TXS = 4900
 NEW_MARKETS = ("swan", "aleph", "golem")
 
 
@@ -110,15 +111,23 @@ def test_traps_are_set() -> None:
     entities = [e for e in economy.entities if e.kind == "entity"]
     assert len(solos) == 28 and len(entities) == 12
     assert all(2 <= len(e.wallets) <= 8 for e in entities)
-    # Every solo buyer is first funded by the exchange: naive common-funder clustering would merge them.
-    assert all(funder_of[k] == exchange for k in funder_of if k[1] in {w for s in solos for w in s.wallets})
-    # Entity funders come from the exchange or their own treasury; buyers from their entity's funder.
+    relayer = economy.labels["bridge_relayer"]
+    # Every solo buyer is first funded by the exchange or the bridge relayer: naive common-funder clustering
+    # would merge them.
+    solo_funders = {funder_of[k] for k in funder_of if k[1] in {w for s in solos for w in s.wallets}}
+    assert solo_funders == {exchange, relayer}
+    # Entity funders come from the exchange or their own treasury; buyers from their entity's funder, or (entities
+    # without one) the exchange or the relayer.
     for e in entities:
         for (_, addr), funder in funder_of.items():
             if addr in e.wallets:
-                assert funder in e.funders
+                assert funder in e.funders if e.funders else funder in (exchange, relayer)
             elif addr in e.funders:
                 assert funder == exchange or funder in e.funders
+    styles = Counter(economy.styles[e.entity_id] for e in entities)
+    assert styles == {"funder": 3, "exchange": 4, "bridge": 4, "weak": 1}
+    # Exchange-style entities share one deposit address across their wallets and chains.
+    assert all(len(economy.deposits[e.entity_id]) == 1 for e in entities if economy.styles[e.entity_id] == "exchange")
     assert any(len(e.funders) == 2 for e in entities)
     # Providers serve several entities.
     owner = {w: e.entity_id for e in economy.entities for w in e.wallets}
@@ -208,7 +217,8 @@ def test_aleph_instances_are_sequential_per_buyer() -> None:
 
 def test_golem_requestors_approve_before_paying_and_pay_only_providers() -> None:
     economy = planned(7)
-    txs = sorted(economy.chain(POLYGON).txs, key=lambda t: (t.block, t.key))
+    glm = contract_address("golem", "GLM", POLYGON)
+    txs = sorted((t for t in economy.chain(POLYGON).txs if t.to == glm), key=lambda t: (t.block, t.key))
     providers = set(economy.providers["golem"])
     approved: set[str] = set()
     rentals = {(r.tx, r.log_position): r for r in economy.rentals if r.marketplace == "golem"}

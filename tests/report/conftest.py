@@ -44,6 +44,7 @@ CREATE TABLE analysis_runs (key VARCHAR, value VARCHAR);
 CREATE TABLE funding (chain_id BIGINT, address VARCHAR, status VARCHAR, funder VARCHAR, block_number BIGINT,
   block_time TIMESTAMPTZ, tx_hash VARCHAR, value_wei VARCHAR, value_eth DOUBLE, checked_to_block BIGINT);
 CREATE TABLE service_addresses (address VARCHAR, reason VARCHAR);
+CREATE TABLE entities (cluster_id VARCHAR, utc_offset INTEGER);
 """
 
 ARB, BASE = 42161, 8453

@@ -306,8 +306,9 @@ def test_figures_not_estimated_yet_are_said_so(report_dir: Path) -> None:
     for name in ("report.md", "report.html"):
         text = (report_dir / name).read_text(encoding="utf-8")
         assert "the range is 165.0 to 330.0 H100e-hours" in text, name
-        assert "UTC offset of each entity: not estimated yet" in text, name
-        assert "exchange and bridge labels: not available yet" in text, name
+        assert "UTC offset: each entity's estimated home time zone" in text, name
+        assert "not estimated yet" not in text and "not available yet" not in text, name
+        assert "strict pairwise precision 1.000 and recall 0.987" in text.replace("&#39;", "'"), name
     settings = {r["key"]: r["value"] for r in read_csv(report_dir, "report_settings")}
     assert settings["trailing_weeks"] == "12" and settings["top_entities"] == "10"
     assert settings["h100e_estimate"] == "central, with low and high (rentals.h100e_hours_low / _high)"

@@ -86,6 +86,7 @@ SELECT
         ELSE 'no linking evidence'
     END AS evidence_strength,
     fs.funding_sources,
+    en.utc_offset,
     strftime(f.first_rental AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS first_rental,
     f.first_rental >= $week_start AS is_new
 FROM activity AS a
@@ -93,4 +94,5 @@ JOIN firsts AS f ON f.entity = a.entity
 LEFT JOIN members AS m ON a.clustered AND m.cluster_id = a.entity
 LEFT JOIN evidence AS ev ON a.clustered AND ev.cluster_id = a.entity
 LEFT JOIN funding_sources AS fs ON fs.entity = a.entity
+LEFT JOIN entities AS en ON en.cluster_id = a.entity
 ORDER BY rank
