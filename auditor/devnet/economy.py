@@ -135,8 +135,8 @@ def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str,
             if not used:
                 continue
             main = party.wallets[0].address
-            if party.style == "bridge" and main not in {w for _, w in used}:
-                used.append((min(t for t, _ in used), main))   # it funds the fresh wallets there (cashflow.py)
+            if party.style == "bridge":   # the main wallet arrives first: it funds the fresh ones (cashflow.py)
+                used = [*((t, w) for t, w in used if w != main), (min(t for t, _ in used), main)]
             wallet_times = [(t - rng.randint(20 * 60, 18 * HOUR), w) for t, w in used]
             if party.funder is None:
                 bridged = party.style == "bridge" or (party.kind == "solo" and int(party.party_id[1:]) % 3 == 0)
