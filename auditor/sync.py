@@ -43,6 +43,7 @@ from auditor.store.reorg import rollback, stored_hashes
 from auditor.store.tables import ensure_event_table
 from auditor.store.watch import (
     codes_to_check,
+    prune_watch,
     senders_to_fetch,
     watched_buyers,
     watched_hubs,
@@ -367,8 +368,9 @@ async def _watch(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, req: I
     await _fetch_sources(con, client, chain, sources, req, earliest, to, governor, summary, progress)
     await _check_codes(con, client, chain, to, summary, progress)
     hubs = watched_hubs(con, chain)
-    sources = [s for a in hubs for s in watch_sources(chain, a, inbound=False)]
-    await _fetch_sources(con, client, chain, sources, req, earliest, to, governor, summary, progress)
+    hub_sources = [s for a in hubs for s in watch_sources(chain, a, inbound=False)]
+    await _fetch_sources(con, client, chain, hub_sources, req, earliest, to, governor, summary, progress)
+    prune_watch(con, chain, [s.key for s in (*sources, *hub_sources)])
     summary.watched = len(buyers) + len(hubs)
 
 
@@ -390,7 +392,8 @@ async def _check_codes(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, 
     try:
         for i in range(0, len(addresses), ACCOUNT_BATCH):
             part = addresses[i:i + ACCOUNT_BATCH]
-            write_codes(con, chain, await get_codes(client, part, to), to)
+            codes = await get_codes(client, [a for a, _ in part], to)
+            write_codes(con, chain, codes, [seen for _, seen in part])
             summary.codes_checked += len(part)
             progress.advance(label, len(part), 0)
     finally:

@@ -74,7 +74,7 @@ def test_first_funders_found(analysed_db: Path, truth: dict[str, Any]) -> None:
 
 
 def test_clusters_never_merge_two_planted_entities(analysed_db: Path, truth: dict[str, Any]) -> None:
-    owner = {w: e["entity_id"] for e in truth["entities"] for w in e["wallets"] + e["funders"]}
+    owner = {w: e["entity_id"] for e in truth["entities"] for w in e["wallets"] + e["funders"] + e["deposits"]}
     clusters: dict[str, set[str]] = {}
     for address, cluster in query(analysed_db, "SELECT address, cluster_id FROM address_clusters"):
         clusters.setdefault(cluster, set()).add(owner.get(address, address))
@@ -84,7 +84,8 @@ def test_clusters_never_merge_two_planted_entities(analysed_db: Path, truth: dic
     assert not exchange & {a for (a,) in query(analysed_db, "SELECT address FROM address_clusters")}
 
 
-def test_entity_wallets_funded_by_their_funder_are_one_cluster(analysed_db: Path, truth: dict[str, Any]) -> None:
+def test_entity_wallets_are_one_cluster_unless_one_heuristic_links_them(analysed_db: Path,
+                                                                         truth: dict[str, Any]) -> None:
     cluster_of = dict(query(analysed_db, "SELECT address, cluster_id FROM address_clusters"))
     buyers = {r["buyer"] for r in truth["rentals"]}
     found = 0
@@ -92,9 +93,11 @@ def test_entity_wallets_funded_by_their_funder_are_one_cluster(analysed_db: Path
         wallets = [w for w in entity["wallets"] if w in buyers]
         if entity["kind"] != "entity" or len(wallets) < 2:
             continue
-        assert len({cluster_of[w] for w in wallets}) == 1, entity["entity_id"]
+        # A "weak" entity has a shared funder only: strict mode leaves its wallets apart.
+        assert len({cluster_of[w] for w in wallets}) == (len(wallets) if entity["style"] == "weak" else 1), \
+            entity["entity_id"]
         found += 1
-    assert found >= 3
+    assert found >= 10
     evidence = query(analysed_db, "SELECT count(*), count(DISTINCT heuristic) FROM cluster_evidence "
                                   "WHERE tx_hash IS NOT NULL AND detail LIKE 'first funded by %'")
     assert evidence[0][0] > 0 and evidence[0][1] == 1

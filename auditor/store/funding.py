@@ -13,8 +13,9 @@ FINAL = ("funded", "internal", "genesis")
 
 
 def buyers_sql() -> str:
-    """A query of every buyer address in the marketplaces' tables on chain `$chain` (may repeat)."""
-    selects = [f"SELECT {quote(b.column)} AS address FROM {quote(b.table)} WHERE chain_id = $chain"
+    """A query of every buyer address (and the block of the row naming it) in the marketplaces' tables on chain
+    `$chain` (may repeat)."""
+    selects = [f"SELECT {quote(b.column)} AS address, block_number FROM {quote(b.table)} WHERE chain_id = $chain"
                + (f" AND ({b.where})" if b.where else "") for m in MARKETPLACES for b in m.buyers]
     return " UNION ALL ".join(selects)
 

@@ -21,6 +21,7 @@ def _column(con: duckdb.DuckDBPyConnection, name: str, chain_id: int) -> list[st
 
 
 def watched_buyers(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
+    """Every buyer address of the chain, sorted."""
     return [r[0] for r in con.execute(f"SELECT DISTINCT address FROM ({buyers_sql()}) b WHERE address IS NOT NULL "
                                       "ORDER BY address", {"chain": chain_id}).fetchall()]
 
@@ -29,24 +30,26 @@ def watched_hubs(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
     return _column(con, "watch_hubs", chain_id)
 
 
-def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
-    return _column(con, "code_candidates", chain_id)
+def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:
+    """(address, first block it appears in) of addresses whose code is not known yet."""
+    return [(str(a), int(b)) for a, b in con.execute(_sql("code_candidates"), {"chain": chain_id}).fetchall()]
 
 
 def senders_to_fetch(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:
     return [(str(h), int(b)) for h, b in con.execute(_sql("sender_candidates"), {"chain": chain_id}).fetchall()]
 
 
-def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code], block: int) -> None:
-    """One transaction per batch; the rows are final answers at `block` (a reorg below it removes them)."""
+def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code], seen: list[int]) -> None:
+    """One transaction per batch; final answers, kept with the block each address first appears in (a reorg
+    below it removes them)."""
     if not codes:
         return
     con.execute("BEGIN")
     try:
         con.execute("INSERT OR REPLACE INTO address_code SELECT $chain, unnest($a), unnest($c), unnest($d), "
-                    "unnest($s), $block",
+                    "unnest($s), unnest($seen)",
                     {"chain": chain_id, "a": [c.address for c in codes], "c": [c.is_contract for c in codes],
-                     "d": [c.delegated for c in codes], "s": [c.size for c in codes], "block": block}).fetchall()
+                     "d": [c.delegated for c in codes], "s": [c.size for c in codes], "seen": seen}).fetchall()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -61,6 +64,24 @@ def write_senders(con: duckdb.DuckDBPyConnection, chain_id: int, rows: list[tupl
         con.execute("INSERT OR REPLACE INTO tx_senders SELECT $chain, unnest($h), unnest($b), unnest($s)",
                     {"chain": chain_id, "h": [r[0] for r in rows], "b": [r[1] for r in rows],
                      "s": [r[2] for r in rows]}).fetchall()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def prune_watch(con: duckdb.DuckDBPyConnection, chain_id: int, keys: list[str]) -> None:
+    """Forget watch sources no longer wanted (their buyer went away in a reorg), their coverage, and the
+    transfers and approvals no remaining watch source asks for, so the store equals a run that never saw them."""
+    con.execute("BEGIN")
+    try:
+        params = {"chain": chain_id, "keys": keys}
+        con.execute("DELETE FROM coverage WHERE chain_id = $chain AND source LIKE 'watch/%' "
+                    "AND source NOT IN (SELECT unnest($keys))", params).fetchall()
+        con.execute("DELETE FROM sources WHERE chain_id = $chain AND kind = 'watch' "
+                    "AND source NOT IN (SELECT unnest($keys))", params).fetchall()
+        for statement in _sql("watch_prune").split(";\n\n"):
+            con.execute(statement, params).fetchall()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -250,7 +250,7 @@ def test_funding_sources(report_dir: Path) -> None:
     ]
     md = (report_dir / "report.md").read_text(encoding="utf-8")
     assert "## 5. Where the money came from" in md
-    assert "exchange and bridge labels: not available yet" in md
+    assert "a funder in the service-address list, such as a labelled exchange or bridge" in md
 
 
 def test_entity_addresses(report_dir: Path) -> None:

@@ -2,15 +2,16 @@
 -- ABIs, like every event table) hold the watched addresses' ERC-20 transfers and approvals; these two tables hold
 -- what the clustering needs about the addresses themselves.
 
--- Whether an address has code (eth_getCode at the run's safe block). An EIP-7702 delegated EOA (code 0xef0100…)
--- is an EOA with a delegate, not a contract.
+-- Whether an address has code (eth_getCode at the run's safe block), with the first block the address appears in
+-- the indexed data (a reorg below it removes the row). An EIP-7702 delegated EOA (code 0xef0100…) is an EOA with a
+-- delegate, not a contract.
 CREATE TABLE address_code (
     chain_id BIGINT NOT NULL,
     address VARCHAR NOT NULL,
     is_contract BOOLEAN NOT NULL,
     delegated BOOLEAN NOT NULL,   -- EIP-7702 delegation designator
     code_size INTEGER NOT NULL,
-    checked_block BIGINT NOT NULL,
+    seen_block BIGINT NOT NULL,
     PRIMARY KEY (chain_id, address)
 );
 

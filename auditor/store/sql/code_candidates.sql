@@ -1,13 +1,16 @@
 -- Addresses whose code (contract or EOA) the clustering needs and that were not checked yet: buyers, their first
--- funders, and every counterparty of a watched transfer or approval. Parameters: $chain; {buyers}.
+-- funders, and every counterparty of a watched transfer or approval, each with the first block it appears in
+-- (stored as address_code.seen_block: a reorg below it removes the row, and split runs store the same value).
+-- Parameters: $chain; {buyers} (with block_number).
 WITH candidates AS (
-    SELECT address FROM ({buyers}) b
-    UNION SELECT funder FROM funding WHERE chain_id = $chain AND funder IS NOT NULL
-    UNION SELECT "from" FROM token_transfer WHERE chain_id = $chain
-    UNION SELECT "to" FROM token_transfer WHERE chain_id = $chain
-    UNION SELECT spender FROM token_approval WHERE chain_id = $chain
+    SELECT address, block_number FROM ({buyers}) b
+    UNION ALL SELECT funder, block_number FROM funding WHERE chain_id = $chain AND funder IS NOT NULL
+    UNION ALL SELECT "from", block_number FROM token_transfer WHERE chain_id = $chain
+    UNION ALL SELECT "to", block_number FROM token_transfer WHERE chain_id = $chain
+    UNION ALL SELECT spender, block_number FROM token_approval WHERE chain_id = $chain
 )
-SELECT address FROM candidates
+SELECT address, min(block_number) AS seen_block FROM candidates
 WHERE address IS NOT NULL
   AND address NOT IN (SELECT address FROM address_code WHERE chain_id = $chain)
+GROUP BY address
 ORDER BY address
