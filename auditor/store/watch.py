@@ -31,8 +31,16 @@ def watched_hubs(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
 
 
 def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:
-    """(address, first block it appears in) of addresses whose code is not known yet."""
-    return [(str(a), int(b)) for a, b in con.execute(_sql("code_candidates"), {"chain": chain_id}).fetchall()]
+    """(address, first block it appears in) of addresses whose code is not known yet. Known ones get their
+    first block lowered where data found since shows them earlier, so the value never depends on run order."""
+    rows = [(str(a), int(b)) for a, b in con.execute(_sql("code_candidates"), {"chain": chain_id}).fetchall()]
+    known = dict(con.execute("SELECT address, seen_block FROM address_code WHERE chain_id = ?", [chain_id]).fetchall())
+    lower = [(a, b) for a, b in rows if a in known and b < known[a]]
+    if lower:
+        con.execute("UPDATE address_code c SET seen_block = x.b FROM (SELECT unnest($a) AS a, unnest($b) AS b) x "
+                    "WHERE c.chain_id = $chain AND c.address = x.a",
+                    {"chain": chain_id, "a": [a for a, _ in lower], "b": [b for _, b in lower]}).fetchall()
+    return [(a, b) for a, b in rows if a not in known]
 
 
 def senders_to_fetch(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:

@@ -11,6 +11,5 @@ WITH candidates AS (
 )
 SELECT address, min(block_number) AS seen_block FROM candidates
 WHERE address IS NOT NULL
-  AND address NOT IN (SELECT address FROM address_code WHERE chain_id = $chain)
 GROUP BY address
 ORDER BY address
