@@ -8,41 +8,28 @@ forwards to. Re-importing an address replaces its label. The whole file loads or
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from auditor import csvimport
 from auditor.errors import InputError
 
-REQUIRED = ("chain_id", "address", "category", "label")
+SPEC = csvimport.CsvImport("label", ("chain_id", "address", "category", "label"),
+                           "chain_id,address,category,label,source")
 CATEGORIES = ("cex_hot", "bridge", "router", "relayer", "faucet", "mev", "other")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def import_labels(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
     """Load a label CSV into user_labels in one transaction; returns the number of rows loaded."""
-    if not csv_path.is_file():
-        raise InputError(f"label file {csv_path} does not exist")
-    read = "read_csv($path, header = true, all_varchar = true)"
-    params = {"path": str(csv_path)}
-    try:
-        columns = [c.lower() for c in con.sql(f"SELECT * FROM {read}", params=params).columns]
-    except duckdb.Error as exc:
-        raise InputError(f"cannot read label file {csv_path.name}: {_first_line(exc)}") from exc
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise InputError(f"label file {csv_path.name} lacks column(s) {', '.join(missing)} "
-                         "(expected a header chain_id,address,category,label,source)")
-    source = "source" if "source" in columns else "NULL"
+    source = "source" if "source" in csvimport.columns(con, SPEC, csv_path) else "NULL"
     select = f"""
         SELECT TRY_CAST(trim(chain_id) AS BIGINT) AS chain_id, lower(trim(address)) AS address,
                lower(trim(category)) AS category, trim(label) AS label, {source} AS source,
                row_number() OVER () + 1 AS line
-        FROM {read}"""
-    con.execute("BEGIN")
-    try:
+        FROM {csvimport.READ}"""
+
+    def validate(params: dict[str, Any]) -> None:
         bad = con.execute(f"""
             SELECT line FROM ({select})
             WHERE chain_id IS NULL OR NOT regexp_full_match(coalesce(address, ''), '0x[0-9a-f]{{40}}')
@@ -55,13 +42,7 @@ def import_labels(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
                           params).fetchone()
         if dup:
             raise InputError(f"label file {csv_path.name} lists {dup[1]} on chain {dup[0]} more than once")
-        row = con.execute(f"INSERT OR REPLACE INTO user_labels SELECT chain_id, address, category, label, source, "
-                          f"$name FROM ({select})", {**params, "name": csv_path.name}).fetchone()
-        con.execute("COMMIT")
-    except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise InputError(f"cannot read label file {csv_path.name}: {_first_line(exc)}") from exc
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return int(row[0]) if row else 0
+
+    insert = f"INSERT OR REPLACE INTO user_labels SELECT chain_id, address, category, label, source, $name " \
+             f"FROM ({select})"
+    return csvimport.load(con, SPEC, csv_path, insert, validate)

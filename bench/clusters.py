@@ -2,9 +2,11 @@
 
 Run on purpose (`make bench-clusters`), not by the tests. It builds a synthetic graph in a DuckDB file: addresses
 in entities of power-law sizes (most of 1-5 addresses, a few of thousands), links drawn inside entities, plus a
-long chain of links (a worst case for label spreading). Then it times the analysis' own steps: dense ids from
-addresses (as queries/21_cluster_evidence.sql), `auditor.components.label_components`, and the naming of
-queries/22_address_clusters.sql, and checks the result against a union-find on a sample of components.
+long chain of links (a worst case for label spreading). Every link is tagged with one of the five heuristics
+(deposit reuse 10 %, the others 22.5 % each) and one address in five is a non-buyer (a hub). Then it times the
+analysis' own steps: dense ids and edges (as queries/21_cluster_evidence.sql), `auditor.clustering.build_entities`
+(one components pass per heuristic, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
+partition against a union-find on a sample of components and that every strict entity lies inside a loose one.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.components import label_components
+from auditor.clustering import build_entities
 from auditor.resources import project_dir
+
+HEURISTICS = """CASE WHEN h % 40 < 4 THEN 'deposit_reuse' WHEN h % 40 < 13 THEN 'common_first_funder'
+                     WHEN h % 40 < 22 THEN 'sweep_to_collector' WHEN h % 40 < 31 THEN 'self_authorization'
+                     ELSE 'fresh_eoa_transfer' END"""
 
 
 def build(con: duckdb.DuckDBPyConnection, addresses: int, links: int, chain: int) -> None:
@@ -42,16 +48,16 @@ def build(con: duckdb.DuckDBPyConnection, addresses: int, links: int, chain: int
         CREATE TABLE k_entity AS
         SELECT a.k, m.first, least(m.size, $n - m.first) AS size
         FROM addr a ASOF JOIN members m ON a.k >= m.first""", {"n": addresses})
-    con.execute("""
+    con.execute(f"""
         CREATE TABLE evidence AS
-        SELECT x.address AS address_a, y.address AS address_b
-        FROM (SELECT (hash(i) % $n)::BIGINT AS k, hash(i + 99991) AS r FROM range($m) t(i)) l
+        SELECT x.address AS address_a, y.address AS address_b, {HEURISTICS} AS heuristic
+        FROM (SELECT (hash(i) % $n)::BIGINT AS k, hash(i + 99991) AS r, hash(i + 7) AS h FROM range($m) t(i)) l
         JOIN k_entity ke ON ke.k = l.k
         JOIN addr x ON x.k = l.k
         JOIN addr y ON y.k = ke.first + (l.r % ke.size)::BIGINT
         WHERE ke.size > 1
         UNION ALL
-        SELECT x.address, y.address FROM range($c) t(i)
+        SELECT x.address, y.address, 'common_first_funder' FROM range($c) t(i)
         JOIN addr x ON x.k = $n - 1 - i JOIN addr y ON y.k = $n - 2 - i""",
                 {"n": addresses, "m": links, "c": chain})
 
@@ -65,36 +71,45 @@ def run(addresses: int, links: int, chain: int, workdir: Path) -> None:
     evidence = con.execute("SELECT count(*) FROM evidence").fetchone()
     print(f"graph: {addresses:,} addresses, {evidence[0] if evidence else 0:,} evidence links "
           f"(incl. a chain of {chain:,}) built in {built - started:.1f} s", flush=True)
+    con.execute("CREATE TEMP TABLE rentals AS SELECT address AS buyer FROM addr WHERE hash(k) % 5 <> 0")
+    con.execute("CREATE TEMP TABLE _buyers AS SELECT DISTINCT buyer AS address FROM rentals")
+    con.execute("CREATE TEMP TABLE cluster_evidence AS SELECT * FROM evidence")
     t0 = time.perf_counter()
-    con.execute("""
-        CREATE TEMP TABLE _cluster_nodes AS
-        SELECT row_number() OVER (ORDER BY address) - 1 AS id, address
-        FROM (SELECT address FROM addr UNION SELECT address_a FROM evidence UNION SELECT address_b FROM evidence);
-        CREATE TEMP TABLE _cluster_links AS
-        WITH pairs AS (SELECT a.id AS a, b.id AS b FROM evidence e
-                       JOIN _cluster_nodes a ON a.address = e.address_a
-                       JOIN _cluster_nodes b ON b.address = e.address_b WHERE a.id <> b.id)
-        SELECT a, b FROM pairs UNION SELECT b, a FROM pairs;
-        CREATE TEMP TABLE _cluster_parent AS SELECT id AS node, id AS parent FROM _cluster_nodes;""")
+    con.execute(ids_and_edges())
     t1 = time.perf_counter()
-    result = label_components(con)
+    build_entities(con)
     t2 = time.perf_counter()
-    con.execute("CREATE TEMP TABLE rentals AS SELECT address AS buyer FROM addr")
+    con.execute("SET VARIABLE clustering = 'strict'; SET VARIABLE max_entity_size = 200")
     con.execute((project_dir("queries") / "22_address_clusters.sql").read_text())
     t3 = time.perf_counter()
-    stats = con.execute("SELECT count(*), count(DISTINCT cluster_id), max(cluster_size) FROM address_clusters"
-                        ).fetchone()
+    stats = con.execute("""
+        SELECT count(*), count(DISTINCT strict_cluster_id), count(DISTINCT loose_cluster_id), count(flag),
+               (SELECT count(*) FROM _cluster_edges)
+        FROM address_clusters""").fetchone()
     assert stats is not None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ids and links: {t1 - t0:.1f} s; components: {t2 - t1:.1f} s ({result.rounds} hooking rounds, "
-          f"{result.jumps} pointer-jumping passes); naming: {t3 - t2:.1f} s")
-    print(f"total clustering: {t3 - t0:.1f} s for {stats[0]:,} addresses in {stats[1]:,} entities "
-          f"(largest {stats[2]:,}); peak RSS {rss:,.0f} MiB")
+    print(f"ids and edges: {t1 - t0:.1f} s; build_entities (5 heuristic passes, strict, loose): {t2 - t1:.1f} s; "
+          f"address_clusters: {t3 - t2:.1f} s")
+    print(f"total clustering: {t3 - t0:.1f} s for {stats[0]:,} addresses and {stats[4]:,} edges: "
+          f"{stats[1]:,} strict and {stats[2]:,} loose entities, {stats[3]:,} addresses flagged over 200; "
+          f"peak RSS {rss:,.0f} MiB")
     check(con)
 
 
+def ids_and_edges() -> str:
+    """The tail of queries/21_cluster_evidence.sql: dense ids and edges, run on the synthetic evidence."""
+    sql = (project_dir("queries") / "21_cluster_evidence.sql").read_text()
+    return sql[sql.index("CREATE OR REPLACE TEMP TABLE _cluster_nodes"):]
+
+
 def check(con: duckdb.DuckDBPyConnection) -> None:
-    """Union-find over the links of a sample of components must give the same partition."""
+    """Union-find over the loose links of a sample of components must give the same partition; strict entities
+    must each lie inside one loose entity."""
+    split = con.execute("""
+        SELECT count(*) FROM (SELECT s.parent FROM _strict_parent s JOIN _loose_parent l ON l.node = s.node
+                              GROUP BY s.parent HAVING count(DISTINCT l.parent) > 1)""").fetchone()
+    if split and split[0]:
+        raise SystemExit(f"{split[0]} strict entities span several loose ones")
     rows = con.execute("""
         WITH sample AS (SELECT DISTINCT parent FROM _cluster_parent ORDER BY hash(parent) LIMIT 200)
         SELECT l.a, l.b, pa.parent, pb.parent FROM _cluster_links l

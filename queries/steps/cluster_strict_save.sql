@@ -14,8 +14,9 @@ hubs AS (
 neighbours AS (
     SELECT h.node, q.parent
     FROM hubs h
-    JOIN _cluster_edges e ON h.node = e.a OR h.node = e.b
-    JOIN _cluster_parent q ON q.node = CASE WHEN e.a = h.node THEN e.b ELSE e.a END
+    JOIN (SELECT a AS node, b AS other FROM _cluster_edges
+          UNION ALL SELECT b, a FROM _cluster_edges) e ON e.node = h.node
+    JOIN _cluster_parent q ON q.node = e.other
 ),
 target AS (
     SELECT node, min(parent) AS parent FROM neighbours GROUP BY node HAVING count(DISTINCT parent) = 1
