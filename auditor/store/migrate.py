@@ -11,7 +11,7 @@ import duckdb
 from auditor.errors import StoreError
 from auditor.marketplaces import all_event_specs
 from auditor.prices.feeds import answer_updated
-from auditor.store.tables import ensure_event_table
+from auditor.store.tables import ensure_event_tables
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -44,6 +44,5 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("ROLLBACK")
             raise
     con.execute("BEGIN")
-    for spec in [*all_event_specs(), answer_updated()]:
-        ensure_event_table(con, spec)
+    ensure_event_tables(con, [*all_event_specs(), answer_updated()])
     con.execute("COMMIT")
