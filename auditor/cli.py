@@ -6,14 +6,13 @@ here, at the edge; `--debug` anywhere on the command line shows the traceback in
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -22,7 +21,9 @@ from rich.table import Table as RichTable
 from typer.exceptions import Abort, Exit, TyperException
 
 from auditor.errors import AuditorError, InputError
-from auditor.status import Table
+
+if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
+    from auditor.status import Table
 
 app = typer.Typer(
     name="auditor",
@@ -82,6 +83,8 @@ def index(
     funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
 ) -> None:
     """Index marketplace events (and buyers' funding) from each RPC's chain into the database."""
+    import asyncio
+
     from auditor.progress import make_progress
     from auditor.sync import AdhocEvent, IndexRequest, run_index
 

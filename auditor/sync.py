@@ -1,6 +1,6 @@
 """Orchestration of `auditor index`: plan -> fetch -> decode -> load with coverage, per chain.
 
-Contract: every fetched range commits with its coverage in one transaction (store.load.write_range), so the
+Contract: every fetched range commits with its coverage in one transaction (store.load.write_ranges), so the
 run can be killed at any instant and re-run to the same end state. Ranges are planned from coverage, so
 re-runs only fetch what is missing and never duplicate a row.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 
@@ -26,11 +26,11 @@ from auditor.extract.accounts import get_codes, get_senders
 from auditor.extract.deals import Deal, DealRef, view_deal
 from auditor.extract.funding import Funding, first_funding
 from auditor.extract.governor import RangeGovernor
-from auditor.extract.logs import block_headers, fetch_range
+from auditor.extract.logs import block_headers, fetch_range, with_block_times
 from auditor.extract.ranges import RangeCursor, missing
 from auditor.extract.transfers import watch_sources
 from auditor.marketplaces import select, sources_for_chain
-from auditor.model import Block, BlockRange, RawLog, Source
+from auditor.model import Block, BlockRange, Source
 from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
@@ -38,7 +38,7 @@ from auditor.rpc.pool import RpcPool
 from auditor.store.db import open_db
 from auditor.store.deals import deals_to_view, write_deal
 from auditor.store.funding import buyers_to_check, write_funding
-from auditor.store.load import coverage_of, register_sources, write_range
+from auditor.store.load import RangeRows, coverage_of, register_sources, write_ranges
 from auditor.store.reorg import rollback, stored_hashes
 from auditor.store.tables import ensure_event_table
 from auditor.store.watch import (
@@ -58,6 +58,7 @@ REORG_CHECK_BLOCKS = 64     # stored block hashes compared with the node per rou
 ACCOUNT_BATCH = 500          # addresses or txs looked up, then stored, per transaction
 WATCH_BATCH = 200           # watched addresses per eth_getLogs topic filter (providers cap filter sizes)
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,10 @@ class ChainSummary:
 
 @dataclass(frozen=True)
 class _Fetched:
-    """One planned range, fetched: its logs and their blocks, not yet stored."""
+    """One planned range, fetched and decoded, not yet stored."""
 
-    group: list[Source]
-    rng: BlockRange
-    logs: list[RawLog]
-    blocks: list[Block]
+    rows: RangeRows
+    logs: int
     splits: int
 
 
@@ -317,45 +316,59 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
                      plan: list[tuple[list[Source], list[BlockRange]]], governor: RangeGovernor,
                      summary: ChainSummary, progress: Progress, what: str) -> None:
     """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
-    the size the governor allows at that moment; store each range as soon as it arrives."""
+    the size the governor allows at that moment, decoding each as it arrives; a writer thread stores them,
+    those that arrived while it was busy in one transaction."""
     label = f"{summary.name} {what}"
     progress.start(label, sum(g.size for _, gaps in plan for g in gaps))
 
-    async def fetch(group: list[Source], rng: BlockRange) -> _Fetched:
+    async def fetch(group: list[Source], dispatcher: Dispatcher, rng: BlockRange) -> _Fetched:
         logs, splits = await fetch_range(client, group, rng, governor)
-        return _Fetched(group, rng, logs, await block_headers(client, logs), splits)
+        blocks = await block_headers(client, logs)
+        tables = await _in_thread(dispatcher.decode, chain, with_block_times(logs, blocks))
+        return _Fetched(RangeRows(group, rng, tables, blocks), logs.num_rows, splits)
 
-    pending: set[asyncio.Task[_Fetched]] = set()
-    cursors = [(group, RangeCursor(gaps)) for group, gaps in plan]
+    async def store(batch: list[_Fetched]) -> None:
+        summary.rows += await _in_thread(write_ranges, con, chain, [f.rows for f in batch])
+        for f in batch:
+            summary.ranges += 1
+            summary.splits += f.splits
+            summary.logs += f.logs
+            progress.advance(label, f.rows.rng.size, f.logs)
+
+    cursors = [(group, Dispatcher((a, e) for s in group for a in s.emitters for e in s.events), RangeCursor(gaps))
+               for group, gaps in plan]
+    fetching: set[asyncio.Task[_Fetched]] = set()
+    fetched: list[_Fetched] = []
+    storing: asyncio.Task[None] | None = None
     try:
         while True:
-            while cursors and len(pending) < client.in_flight:
-                group, cursor = cursors[0]
+            # fetched ranges waiting for the writer count against the limit too: memory stays bounded
+            while cursors and len(fetching) < client.in_flight and len(fetched) < client.in_flight:
+                group, dispatcher, cursor = cursors[0]
                 rng = cursor.take(governor.size)
                 if rng is None:
                     cursors.pop(0)
                     continue
-                pending.add(asyncio.ensure_future(fetch(group, rng)))
-            if not pending:
+                fetching.add(asyncio.ensure_future(fetch(group, dispatcher, rng)))
+            if storing is None and fetched:
+                storing = asyncio.ensure_future(store(fetched))
+                fetched = []
+            if storing is None and not fetching:
                 break
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                got = task.result()
-                dispatcher = Dispatcher((a, e) for s in got.group for a in s.emitters for e in s.events)
-                tables = dispatcher.decode(chain, got.logs)
-                block_times = {b.number: b.timestamp for b in got.blocks}
-                for columns in tables.values():
-                    columns["block_time"] = [t if t is not None else block_times.get(n)
-                                             for t, n in zip(columns["block_time"], columns["block_number"],
-                                                             strict=True)]
-                summary.rows += write_range(con, chain, got.group, got.rng, tables, got.blocks)
-                summary.ranges += 1
-                summary.splits += got.splits
-                summary.logs += len(got.logs)
-                progress.advance(label, got.rng.size, len(got.logs))
+            waiting: set[asyncio.Task[Any]] = {*fetching, *([storing] if storing else [])}
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if storing in done:
+                storing.result()  # the writer's error, if any
+                storing = None
+            for task in fetching & done:
+                fetching.discard(task)
+                fetched.append(task.result())
     finally:
-        for task in pending:
+        for task in fetching:
             task.cancel()
+        if storing is not None:
+            await asyncio.wait([storing])  # the transaction ends before the database closes
+            storing.exception()  # retrieved: the error already raised is the one reported
         progress.finish(label)
 
 
@@ -408,6 +421,18 @@ async def _accounts(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to:
     txs = senders_to_fetch(con, chain)
     for i in range(0, len(txs), ACCOUNT_BATCH):
         write_senders(con, chain, await get_senders(client, txs[i:i + ACCOUNT_BATCH]))
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """fn(*args) in a worker thread, so responses keep being read meanwhile (Arrow and DuckDB release the GIL).
+    Awaited to its end even when cancelled: the database must not close under a running transaction, nor a
+    decoding thread outlive the run."""
+    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        await asyncio.wait([future])
+        raise
 
 
 async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, concurrency: int,

@@ -7,7 +7,6 @@ precision); analysts cast them (`faceValue::DOUBLE / 1e18`) as needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -82,33 +81,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value
-
-
-def _hex(value: bytes) -> str:
-    return "0x" + value.hex()
-
-
-def _json(value: Any) -> str:
-    return orjson.dumps(_plain(value)).decode()
-
-
-def column_converter(p: Param) -> Callable[[Any], Any] | None:
-    """The function shaping a decoded value for the parameter's column (None: the value is ready),
-    worked out once per event rather than once per value."""
-    ctype = column_type(p)
-    if p.indexed and is_dynamic(p.type):
-        return None
-    if ctype == "JSON":
-        return _json
-    if ctype.endswith("[]"):
-        return lambda value: to_column(p, value)
-    if p.type == "address":
-        return str.lower
-    if ctype in ("BIGNUM", "HUGEINT", "UHUGEINT"):
-        return str
-    if p.type.startswith("bytes"):
-        return _hex
-    return None
 
 
 def to_column(p: Param, value: Any) -> Any:

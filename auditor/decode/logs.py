@@ -1,16 +1,25 @@
-"""Log decoding: topic0 dispatch to an event's ABI, topics and data decoded with eth-abi into column values."""
+"""Log decoding: topic0 dispatch to an event's ABI; static words decoded by DuckDB SQL (decode.wordsql), anything
+else with eth-abi into column values."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from auditor.decode.abi import canonical_type
-from auditor.decode.columns import column_converter, column_name, is_dynamic, to_column
+from auditor.decode.columns import column_name, column_type, is_dynamic, to_column
+from auditor.decode.rows import EventRows, common_select, value_rows
 from auditor.decode.words import WordError, word_decoder
+from auditor.decode.wordsql import word_ok, word_sql
 from auditor.errors import RpcError
+from auditor.logtable import raw_logs
+from auditor.logtable import topic as topic_of
 from auditor.model import EventSpec, Param, RawLog
 
 
@@ -97,48 +106,42 @@ def decode_log_abi(spec: EventSpec, log: RawLog) -> dict[str, Any]:
             for i, p in enumerate(spec.params)}
 
 
-Columns = dict[str, list[Any]]
+def _abi_values(spec: EventSpec, logs: list[RawLog]) -> dict[str, list[Any]]:
+    rows = [decode_log_abi(spec, log) for log in logs]
+    return {name: [row[name] for row in rows] for name in (column_name(p, i) for i, p in enumerate(spec.params))}
 
 
-def _common_columns(chain_id: int, logs: list[RawLog]) -> Columns:
-    """The columns every event table shares."""
-    return {"chain_id": [chain_id] * len(logs), "contract": [log.address for log in logs],
-            "block_number": [log.block_number for log in logs], "block_time": [log.block_time for log in logs],
-            "tx_hash": [log.tx_hash for log in logs], "tx_index": [log.tx_index for log in logs],
-            "log_index": [log.log_index for log in logs]}
+def _word_rows(chain_id: int, spec: EventSpec, plan: _WordPlan, logs: pa.Table) -> EventRows:
+    """Rows decoded by DuckDB, after Arrow checked every word; the first log that fails a check is decoded
+    again one by one, for decode_log's precise error."""
+    skip = 0 if spec.anonymous else 1
+    ok = [pc.equal(pc.list_value_length(logs["topics"]), plan.topics + skip),
+          pc.greater_equal(pc.binary_length(logs["data"]), 2 + 64 * plan.data_words)]
+    select = list(common_select(chain_id))
+    for _, p, in_topic, j, _ in plan.columns:
+        canonical = canonical_type(p)
+        if in_topic:
+            valid = word_ok(topic_of(logs, skip + j), 2, canonical)
+            select.append(word_sql(canonical, column_type(p), f"topics[{skip + j + 1}]", 3))
+        else:
+            valid = word_ok(logs["data"], 2 + 64 * j, canonical)
+            select.append(word_sql(canonical, column_type(p), "data", 3 + 64 * j))
+        if valid is not None:
+            ok.append(valid)
+    passed = pc.fill_null(functools.reduce(pc.and_, ok), False)
+    if not pc.all(passed, min_count=0).as_py():
+        bad = raw_logs(logs.filter(pc.invert(passed)).slice(0, 1))[0]
+        decode_log(spec, bad)
+        raise RpcError(f"log {bad.tx_hash}:{bad.log_index} data does not decode as {spec.signature}")
+    return EventRows(spec, logs, tuple(select))
 
 
-def decode_group(chain_id: int, spec: EventSpec, logs: list[RawLog]) -> Columns:
-    """The table columns of many logs of one event, decoded column by column: each column's decoder and
-    converter is looked up once, not once per value. Same values and same errors as decode_log."""
-    columns = _common_columns(chain_id, logs)
+def decode_table(chain_id: int, spec: EventSpec, logs: pa.Table) -> EventRows:
+    """The rows of many logs of one event. Same values and same errors as decode_log on each log."""
     plan = _word_plan(spec)
     if plan is None:
-        rows = [decode_log_abi(spec, log) for log in logs]
-        for i, p in enumerate(spec.params):
-            name = column_name(p, i)
-            columns[name] = [row[name] for row in rows]
-        return columns
-    skip = 0 if spec.anonymous else 1
-    need = 32 * plan.data_words
-    for log in logs:
-        if len(log.topics) - skip != plan.topics or len(log.data) < need or any(len(t) != 32 for t in log.topics):
-            _decode_words(plan, spec, log)  # raises the precise error for this log
-    for name, p, in_topic, j, decoder in plan.columns:
-        if in_topic:
-            words = [log.topics[skip + j] for log in logs]
-        else:
-            start = 32 * j
-            words = [log.data[start:start + 32] for log in logs]
-        try:
-            values = list(map(decoder, words))
-        except WordError:
-            for log in logs:
-                _decode_words(plan, spec, log)  # raises the precise error for the first bad log
-            raise
-        convert = column_converter(p)
-        columns[name] = values if convert is None else list(map(convert, values))
-    return columns
+        return value_rows(chain_id, spec, logs, _abi_values(spec, raw_logs(logs)))
+    return _word_rows(chain_id, spec, plan, logs)
 
 
 class Dispatcher:
@@ -147,23 +150,20 @@ class Dispatcher:
     def __init__(self, routes: Iterable[tuple[str, EventSpec]]) -> None:
         self._routes = {(address, spec.topic0): spec for address, spec in routes}
 
-    def spec_for(self, log: RawLog) -> EventSpec | None:
-        if not log.topics:
-            return None
-        return self._routes.get((log.address, log.topics[0]))
-
-    def decode(self, chain_id: int, logs: Iterable[RawLog]) -> dict[str, Columns]:
-        """Columns per destination table, rows in the order given. Logs of no known event are skipped (the
-        query filtered them already)."""
-        groups: dict[str, list[RawLog]] = {}  # by table name: hashing a whole EventSpec per log is costly
+    def decode(self, chain_id: int, logs: pa.Table) -> dict[str, EventRows]:
+        """Rows per destination table, in the order given. Logs of no known event are skipped (the query
+        filtered them already)."""
+        topic0 = topic_of(logs, 0)
+        masks: dict[str, pa.Array] = {}
         specs: dict[str, EventSpec] = {}
-        routes = self._routes
-        for log in logs:
-            spec = routes.get((log.address, log.topics[0])) if log.topics else None
-            if spec is not None:
-                group = groups.get(spec.table)
-                if group is None:
-                    group = groups[spec.table] = []
-                    specs[spec.table] = spec
-                group.append(log)
-        return {table: decode_group(chain_id, specs[table], group) for table, group in groups.items()}
+        for (address, topic0_bytes), spec in self._routes.items():
+            mask = pc.and_(pc.equal(logs["address"], address), pc.equal(topic0, "0x" + topic0_bytes.hex()))
+            masks[spec.table] = pc.or_(masks[spec.table], mask) if spec.table in masks else mask
+            specs[spec.table] = spec
+        out = {}
+        for table, mask in masks.items():
+            selected = pc.fill_null(mask, False)
+            if pc.any(selected).as_py():
+                chosen = logs if pc.all(selected).as_py() else logs.filter(selected)
+                out[table] = decode_table(chain_id, specs[table], chosen)
+        return out

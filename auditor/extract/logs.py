@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from auditor.errors import InvalidResponseError, TooManyResultsError
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.ranges import chunks
-from auditor.model import Block, BlockRange, RawLog, Source
+from auditor.model import Block, BlockRange, Source
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_blocks, get_logs
 
@@ -15,8 +18,9 @@ INVALID_ANSWER_RETRIES = 2
 
 
 async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
-                      governor: RangeGovernor) -> tuple[list[RawLog], int]:
-    """All logs of the sources' events in the range; returns the logs and how many splits it took.
+                      governor: RangeGovernor) -> tuple[pa.Table, int]:
+    """All logs of the sources' events in the range (a log table, auditor.logtable); returns the logs and
+    how many splits it took.
     A refused range is cut into the pieces the provider accepts, which together cover it exactly."""
     addresses = sorted({a for s in sources for a in s.emitters})
     topics = sorted({e.topic0 for s in sources for e in s.events})
@@ -28,19 +32,19 @@ async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
         if rng.size < 2:
             raise
         size = governor.refused(rng.size, exc.suggested)
-        out: list[RawLog] = []
+        parts = []
         splits = 1
         for part in chunks([rng], size):
             part_logs, part_splits = await fetch_range(client, sources, part, governor)
-            out += part_logs
+            parts.append(part_logs)
             splits += part_splits
-        return out, splits
+        return pa.concat_tables(parts), splits
     governor.succeeded(rng.size)
     return logs, 0
 
 
 async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes],
-                        filters: tuple[list[bytes], list[bytes]], rng: BlockRange) -> list[RawLog]:
+                        filters: tuple[list[bytes], list[bytes]], rng: BlockRange) -> pa.Table:
     """get_logs, asked again when the answer contradicts the question (the next try may reach another
     endpoint of a pool)."""
     for attempt in range(INVALID_ANSWER_RETRIES + 1):
@@ -53,18 +57,27 @@ async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes],
     raise AssertionError("unreachable")
 
 
-async def block_headers(client: Rpc, logs: list[RawLog]) -> list[Block]:
+async def block_headers(client: Rpc, logs: pa.Table) -> list[Block]:
     """The blocks the logs came from. The timestamp comes with the log where the node includes it
     (`blockTimestamp`); only the other blocks are fetched, in batches."""
-    known: dict[int, Block] = {}
-    need: set[int] = set()
-    for log in logs:
-        if log.block_time is not None:
-            known[log.block_number] = Block(log.block_number, log.block_hash, log.block_time)
-        else:
-            need.add(log.block_number)
-    need -= set(known)
+    timed = logs.filter(pc.is_valid(logs["block_time"]))
+    per_block = timed.group_by("block_number", use_threads=False).aggregate(
+        [("block_hash", "last"), ("block_time", "last")])
+    known = {n: Block(n, h, t) for n, h, t in zip(per_block["block_number"].to_pylist(),
+                                                   per_block["block_hash_last"].to_pylist(),
+                                                   per_block["block_time_last"].to_pylist(), strict=True)}
+    need = set(pc.unique(logs.filter(pc.is_null(logs["block_time"]))["block_number"]).to_pylist()) - set(known)
     if need:
         for block in await get_blocks(client, sorted(need)):
             known[block.number] = block
     return [known[n] for n in sorted(known)]
+
+
+def with_block_times(logs: pa.Table, blocks: list[Block]) -> pa.Table:
+    """The logs with every block_time filled in from their blocks' headers."""
+    if not logs["block_time"].null_count:
+        return logs
+    numbers = pa.array([b.number for b in blocks], pa.int64())
+    times = pa.array([b.timestamp for b in blocks], pa.int64())
+    filled = pc.coalesce(logs["block_time"], times.take(pc.index_in(logs["block_number"], numbers)))
+    return logs.set_column(logs.schema.get_field_index("block_time"), "block_time", filled)

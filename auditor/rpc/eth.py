@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from auditor.errors import InvalidResponseError, RpcError
-from auditor.model import Block, BlockRange, RawLog
+from auditor.logtable import topic
+from auditor.model import Block, BlockRange
 from auditor.rpc.client import Rpc
+from auditor.rpc.logs import log_table, table_from_body
 
 
 def to_int(value: Any, what: str) -> int:
@@ -57,50 +63,34 @@ async def get_block_hashes(client: Rpc, numbers: list[int]) -> list[str | None]:
     return [str(r["hash"]).lower() if isinstance(r, dict) and r.get("hash") else None for r in raws]
 
 
-def parse_log(raw: dict[str, Any]) -> RawLog:
-    """A node's log object as a RawLog (lowercase hex; topics as bytes)."""
-    try:
-        ts = raw.get("blockTimestamp")
-        return RawLog(
-            raw["address"].lower(),
-            tuple([bytes.fromhex(t[2:]) for t in raw["topics"]]),
-            bytes.fromhex(raw["data"][2:]),
-            int(raw["blockNumber"], 16),
-            raw["blockHash"].lower(),
-            int(ts, 16) if ts is not None else None,
-            raw["transactionHash"].lower(),
-            int(raw["transactionIndex"], 16),
-            int(raw["logIndex"], 16),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RpcError(f"node returned a malformed log ({type(exc).__name__}: {exc})") from None
-
-
 async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng: BlockRange,
-                   topic1s: list[bytes] | None = None, topic2s: list[bytes] | None = None) -> list[RawLog]:
+                   topic1s: list[bytes] | None = None, topic2s: list[bytes] | None = None) -> pa.Table:
     """Logs of these contracts with these topic0s (and, when given, topic1s and topic2s) in the range,
-    validated against what was asked."""
+    validated against what was asked, as a log table (auditor.logtable)."""
     topics: list[list[str] | None] = [["0x" + t.hex() for t in topic0s]]
     if topic1s or topic2s:
         topics.append(["0x" + t.hex() for t in topic1s] if topic1s else None)
     if topic2s:
         topics.append(["0x" + t.hex() for t in topic2s])
     flt = {"fromBlock": hex(rng.start), "toBlock": hex(rng.end), "address": addresses, "topics": topics}
-    raws = await client.call("eth_getLogs", [flt])
-    if not isinstance(raws, list):
+    result = await client.call("eth_getLogs", [flt], parse=table_from_body)
+    if not isinstance(result, pa.Table | list):
         raise RpcError(f"{client.where}: eth_getLogs returned no list")
-    wanted_addr, wanted_topics = set(addresses), set(topic0s)
-    wanted_topic1, wanted_topic2 = set(topic1s or ()), set(topic2s or ())
-    logs = []
-    for raw in raws:
-        if raw.get("removed"):
-            continue
-        log = parse_log(raw)
-        if not (rng.start <= log.block_number <= rng.end) or log.address not in wanted_addr \
-                or not log.topics or log.topics[0] not in wanted_topics \
-                or (wanted_topic1 and (len(log.topics) < 2 or log.topics[1] not in wanted_topic1)) \
-                or (wanted_topic2 and (len(log.topics) < 3 or log.topics[2] not in wanted_topic2)):
-            raise InvalidResponseError(f"{client.where}: eth_getLogs returned a log that was not asked for "
-                           f"(block {log.block_number}, contract {log.address})")
-        logs.append(log)
+    logs = result if isinstance(result, pa.Table) else log_table(result)
+    asked = [pc.greater_equal(logs["block_number"], rng.start), pc.less_equal(logs["block_number"], rng.end),
+             pc.is_in(logs["address"], pa.array(addresses, pa.string())), _topic_in(logs, 0, topic0s)]
+    if topic1s:
+        asked.append(_topic_in(logs, 1, topic1s))
+    if topic2s:
+        asked.append(_topic_in(logs, 2, topic2s))
+    ok = functools.reduce(pc.and_, asked)
+    if not pc.all(ok, min_count=0).as_py():
+        bad = logs.filter(pc.invert(ok)).slice(0, 1).to_pylist()[0]
+        raise InvalidResponseError(f"{client.where}: eth_getLogs returned a log that was not asked for "
+                                   f"(block {bad['block_number']}, contract {bad['address']})")
     return logs
+
+
+def _topic_in(logs: pa.Table, i: int, wanted: list[bytes]) -> pa.Array:
+    """Whether each log's topic i is one of these (false where the log has fewer topics)."""
+    return pc.fill_null(pc.is_in(topic(logs, i), pa.array(["0x" + t.hex() for t in wanted], pa.string())), False)

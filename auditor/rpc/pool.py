@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from auditor.errors import TransientRpcError
-from auditor.rpc.client import BACKOFF_BASE_S, RpcClient, RpcStats
+from auditor.rpc.client import BACKOFF_BASE_S, BodyParser, RpcClient, RpcStats
 
 T = TypeVar("T")
 ROUNDS = 3               # passes over all endpoints before a request is given up
@@ -35,8 +35,9 @@ class RpcPool:
     def in_flight(self) -> int:
         return sum(c.in_flight for c in self.clients)
 
-    async def call(self, method: str, params: list[Any], *, retries: int | None = None) -> Any:
-        return await self._spread(lambda c: c.call(method, params, retries=retries))
+    async def call(self, method: str, params: list[Any], *, retries: int | None = None,
+                   parse: BodyParser | None = None) -> Any:
+        return await self._spread(lambda c: c.call(method, params, retries=retries, parse=parse))
 
     async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
         return await self._spread(lambda c: c.batch(calls))

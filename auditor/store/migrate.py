@@ -12,7 +12,7 @@ from auditor.errors import StoreError
 from auditor.extract.transfers import SPECS as WATCH_SPECS
 from auditor.marketplaces import all_event_specs
 from auditor.prices.feeds import answer_updated
-from auditor.store.tables import ensure_event_table
+from auditor.store.tables import ensure_event_tables
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -45,6 +45,5 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("ROLLBACK")
             raise
     con.execute("BEGIN")
-    for spec in [*all_event_specs(), answer_updated(), *WATCH_SPECS]:
-        ensure_event_table(con, spec)
+    ensure_event_tables(con, [*all_event_specs(), answer_updated(), *WATCH_SPECS])
     con.execute("COMMIT")

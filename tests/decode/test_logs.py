@@ -8,6 +8,7 @@ from auditor.decode.logs import Dispatcher, decode_log
 from auditor.errors import RpcError
 from auditor.marketplaces import BY_NAME
 from auditor.model import RawLog
+from tests.decode.logtables import stored, table_of
 
 SENDER = "0x" + "ab" * 20
 RECIPIENT = "0x" + "cd" * 20
@@ -84,8 +85,20 @@ def test_dispatcher_routes_by_contract_and_topic0() -> None:
     dispatcher = Dispatcher([(contract, s)])
     ok = raw([s.topic0.hex(), addr_word(SENDER)], word(5))
     elsewhere = raw([s.topic0.hex(), addr_word(SENDER)], word(5), address="0x" + "22" * 20)
-    rows = dispatcher.decode(42161, [ok, elsewhere])
+    rows = dispatcher.decode(42161, table_of([ok, elsewhere._replace(log_index=4)]))
     assert list(rows) == ["livepeer_deposit_funded"]
-    assert rows["livepeer_deposit_funded"] == {
-        "chain_id": [42161], "contract": [contract], "block_number": [7], "block_time": [1_700_000_000],
-        "tx_hash": ["0x" + "99" * 32], "tx_index": [0], "log_index": [3], "sender": [SENDER], "amount": ["5"]}
+    assert stored(42161, rows["livepeer_deposit_funded"]) == [{
+        "chain_id": "42161", "contract": contract, "block_number": "7", "block_time": "1700000000",
+        "tx_hash": "0x" + "99" * 32, "tx_index": "0", "log_index": "3", "sender": SENDER, "amount": "5"}]
+
+
+def test_dispatcher_decodes_abi_events_in_python() -> None:
+    s = spec("spheron", "spheron_order_created")
+    contract = "0x" + "11" * 20
+    text = "h100"
+    data = (word(42) + addr_word(SENDER) + word(2**200) + word(3600) + addr_word(RECIPIENT) + word(8 * 32)
+            + word(1) + word(0) + word(len(text)) + text.encode().hex().ljust(64, "0"))
+    rows = Dispatcher([(contract, s)]).decode(1, table_of([raw([s.topic0.hex()], data)]))
+    got = stored(1, rows["spheron_order_created"])[0]
+    assert {k: got[k] for k in ("orderId", "creator", "maxPrice", "specs", "block_time")} == {
+        "orderId": "42", "creator": SENDER, "maxPrice": str(2**200), "specs": text, "block_time": "1700000000"}

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.decode.abi import parse_event_signature
-from auditor.decode.logs import _word_plan, decode_group, decode_log, decode_log_abi
+from auditor.decode.logs import _word_plan, decode_log, decode_log_abi, decode_table
 from auditor.errors import RpcError
 from auditor.model import RawLog
+from tests.decode.logtables import as_text, stored, table_of
 
 TYPES = ["address", "bool", "uint8", "uint32", "uint64", "uint96", "uint128", "uint256", "int8", "int96",
          "int256", "bytes4", "bytes32"]
@@ -89,16 +90,46 @@ def test_dynamic_events_use_eth_abi() -> None:
     assert _word_plan(parse_event_signature("X(bytes32 indexed a, address b)")) is not None
 
 
-@settings(max_examples=100)
+def log_for_row(sig: str, types: list[str], indexed: list[bool], values: list[Any], n: int) -> RawLog:
+    log = log_for(sig, types, indexed, values)
+    return log._replace(block_number=n, block_hash="0x" + "ab" * 32, block_time=1_700_000_000 + n,
+                        tx_hash=f"0x{n:064x}", log_index=n % 3)
+
+
+@settings(max_examples=100, deadline=None)
 @given(st.lists(events(), min_size=1, max_size=1).flatmap(
     lambda e: st.tuples(st.just(e[0]), st.lists(st.tuples(*[value_of(t) for t in e[0][1]]), min_size=1, max_size=5))))
-def test_columns_equal_row_by_row(case: tuple[tuple[str, list[str], list[bool], list[Any]], list[tuple[Any, ...]]]
-                                  ) -> None:
+def test_stored_rows_equal_eth_abi(case: tuple[tuple[str, list[str], list[bool], list[Any]], list[tuple[Any, ...]]]
+                                   ) -> None:
+    """Words decoded by DuckDB (decode.wordsql) store exactly eth-abi's values, 256-bit and negative included."""
     (sig, types, indexed, _), value_rows = case
     spec = parse_event_signature(sig)
-    logs = [log_for(sig, types, indexed, list(values)) for values in value_rows]
-    columns = decode_group(7, spec, logs)
-    rows = [decode_log_abi(spec, log) for log in logs]
-    for name in rows[0]:
-        assert columns[name] == [r[name] for r in rows]
-    assert columns["chain_id"] == [7] * len(logs)
+    logs = [log_for_row(sig, types, indexed, list(values), n) for n, values in enumerate(value_rows, start=1)]
+    got = stored(7, decode_table(7, spec, table_of(logs)))
+    for log, row in zip(logs, got, strict=True):
+        expected = {name: as_text(v) for name, v in decode_log_abi(spec, log).items()}
+        assert {name: row[name] for name in expected} == expected
+        assert (row["chain_id"], row["contract"], row["block_number"], row["block_time"], row["tx_hash"],
+                row["log_index"]) == ("7", log.address, str(log.block_number), str(log.block_time), log.tx_hash,
+                                      str(log.log_index))
+
+
+@settings(max_examples=300, deadline=None)
+@given(events(), st.integers(0, 10_000), st.integers(0, 255))
+def test_corrupted_words_fail_the_same_way_in_tables(event: tuple[str, list[str], list[bool], list[Any]],
+                                                     position: int, byte: int) -> None:
+    """A log whose words do not decode stops the table's decoding with decode_log's RpcError."""
+    sig, types, indexed, values = event
+    spec = parse_event_signature(sig)
+    good = log_for_row(sig, types, indexed, values, 1)
+    if not good.data:
+        return
+    i = position % len(good.data)
+    bad = good._replace(data=good.data[:i] + bytes([byte]) + good.data[i + 1:], block_number=2, log_index=0)
+    try:
+        decode_log_abi(spec, bad)
+    except RpcError as exc:
+        with pytest.raises(RpcError, match=str(exc).split(" data ")[0].split(" has ")[0]):
+            decode_table(7, spec, table_of([good, bad]))
+        return
+    assert len(stored(7, decode_table(7, spec, table_of([good, bad])))) == 2

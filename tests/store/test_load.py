@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import pyarrow as pa
 import pytest
 
 from auditor.decode.abi import parse_event_signature
+from auditor.decode.rows import EventRows, value_rows
 from auditor.model import Block, BlockRange, Source
 from auditor.store.db import open_db
-from auditor.store.load import covered, write_range
+from auditor.store.load import RangeRows, covered, write_ranges
 from auditor.store.tables import ensure_event_table
 
 SPEC = parse_event_signature("Paid(address indexed payer, uint256 amount, uint128 fee, int256 delta, bytes32 tag)")
@@ -23,20 +26,29 @@ def row(block: int, log_index: int, amount: int) -> dict[str, Any]:
             "amount": str(amount), "fee": str(2**127 + 1), "delta": str(-(2**200)), "tag": "0x" + "00" * 32}
 
 
-def cols(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    return {key: [r[key] for r in rows] for key in rows[0]}
+def cols(rows: list[dict[str, Any]]) -> EventRows:
+    """Rows as the Python decoding path hands them to the store."""
+    logs = pa.table({"address": [r["contract"] for r in rows], "block_number": [r["block_number"] for r in rows],
+                     "block_time": [r["block_time"] for r in rows], "tx_hash": [r["tx_hash"] for r in rows],
+                     "tx_index": [r["tx_index"] for r in rows], "log_index": [r["log_index"] for r in rows]})
+    return value_rows(1, SPEC, logs, {p.name: [r[p.name] for r in rows] for p in SPEC.params})
+
+
+def write_range(con: duckdb.DuckDBPyConnection, rng: BlockRange, tables: dict[str, EventRows],
+                blocks: list[Block]) -> int:
+    return write_ranges(con, 1, [RangeRows([SOURCE], rng, tables, blocks)])
 
 
 def test_rows_and_merged_coverage(tmp_path: Path) -> None:
     with open_db(tmp_path / "a.duckdb") as con:
         ensure_event_table(con, SPEC)
         blocks = [Block(10, "0x" + "aa" * 32, 1_700_000_010)]
-        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 1
-        assert write_range(con, 1, [SOURCE], BlockRange(200, 299), {}, []) == 0
-        assert write_range(con, 1, [SOURCE], BlockRange(100, 199), {SPEC.table: cols([row(150, 2, 5)])}, []) == 1
+        assert write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 1
+        assert write_range(con, BlockRange(200, 299), {}, []) == 0
+        assert write_range(con, BlockRange(100, 199), {SPEC.table: cols([row(150, 2, 5)])}, []) == 1
         assert covered(con, 1, SOURCE.key) == [BlockRange(0, 299)]
         # the same range again (an explicit --from-block over indexed blocks): nothing doubles
-        assert write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 0
+        assert write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 0
         got = con.execute("SELECT block_number, amount::VARCHAR, fee, delta::VARCHAR, "
                           f"epoch(block_time)::BIGINT::VARCHAR FROM {SPEC.table} ORDER BY block_number").fetchall()
         assert got == [(10, str(2**255), 2**127 + 1, str(-(2**200)), "1700000010"),
@@ -50,6 +62,29 @@ def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
         bad = row(10, 0, 1)
         bad["amount"] = "not a number"
         with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
-            write_range(con, 1, [SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(5, 0, 1), bad])}, [])
+            write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(5, 0, 1), bad])}, [])
         assert con.execute(f"SELECT count(*) FROM {SPEC.table}").fetchone() == (0,)
         assert covered(con, 1, SOURCE.key) == []
+
+
+def test_rows_twice_in_one_answer_are_stored_once(tmp_path: Path) -> None:
+    with open_db(tmp_path / "a.duckdb") as con:
+        ensure_event_table(con, SPEC)
+        twice = cols([row(10, 0, 1), row(10, 0, 1), row(11, 0, 2)])
+        assert write_range(con, BlockRange(0, 99), {SPEC.table: twice}, []) == 2
+        assert con.execute(f"SELECT count(*) FROM {SPEC.table}").fetchone() == (2,)
+
+
+def test_ranges_written_together(tmp_path: Path) -> None:
+    """Ranges that arrived in any order share a transaction, each with its rows, blocks and coverage."""
+    with open_db(tmp_path / "a.duckdb") as con:
+        ensure_event_table(con, SPEC)
+        later = RangeRows([SOURCE], BlockRange(100, 199), {SPEC.table: cols([row(150, 0, 2), row(150, 1, 3)])},
+                          [Block(150, "0x" + "bb" * 32, 1_700_000_150)])
+        first = RangeRows([SOURCE], BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 1)])},
+                          [Block(10, "0x" + "aa" * 32, 1_700_000_010)])
+        assert write_ranges(con, 1, [later, first]) == 3
+        assert covered(con, 1, SOURCE.key) == [BlockRange(0, 199)]
+        assert con.execute(f"SELECT block_number, log_index FROM {SPEC.table} ORDER BY 1, 2").fetchall() == [
+            (10, 0), (150, 0), (150, 1)]
+        assert con.execute("SELECT count(*) FROM blocks").fetchone() == (2,)
