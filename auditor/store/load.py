@@ -77,17 +77,21 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, chain_id: int, blocks: Iterabl
 
 
 def covered(con: duckdb.DuckDBPyConnection, chain_id: int, source: str) -> list[BlockRange]:
-    rows = con.execute("SELECT from_block, to_block FROM coverage WHERE chain_id = ? AND source = ? "
-                       "ORDER BY from_block", [chain_id, source]).fetchall()
-    return [BlockRange(a, b) for a, b in rows]
+    return coverage_of(con, chain_id, [source])[source]
 
 
-def extend_coverage(con: duckdb.DuckDBPyConnection, chain_id: int, source: str, rngs: list[BlockRange]) -> None:
-    """Add ranges to a source's coverage, stored merged so the table does not depend on how runs were cut."""
-    merged = merge([*covered(con, chain_id, source), *rngs])
-    con.execute("DELETE FROM coverage WHERE chain_id = ? AND source = ?", [chain_id, source])
-    con.executemany("INSERT INTO coverage VALUES (?, ?, ?, ?)",
-                    [(chain_id, source, r.start, r.end) for r in merged])
+def extend_coverage(con: duckdb.DuckDBPyConnection, chain_id: int, added: dict[str, list[BlockRange]]) -> None:
+    """Add ranges to sources' coverage, stored merged so the table does not depend on how runs were cut. One
+    read and one write for all the sources: a range of watched addresses covers up to 200 of them."""
+    if not added:
+        return
+    current = coverage_of(con, chain_id, list(added))
+    rows = [(key, r) for key, rngs in added.items() for r in merge([*current[key], *rngs])]
+    con.execute("DELETE FROM coverage WHERE chain_id = $chain AND source IN (SELECT unnest($keys))",
+                {"chain": chain_id, "keys": list(added)})
+    con.execute("INSERT INTO coverage SELECT $chain, unnest($keys), unnest($starts), unnest($ends)",
+                {"chain": chain_id, "keys": [k for k, _ in rows], "starts": [r.start for _, r in rows],
+                 "ends": [r.end for _, r in rows]}).fetchall()
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, sources: list[Source], kind: str) -> None:
@@ -143,8 +147,7 @@ def write_ranges(con: duckdb.DuckDBPyConnection, chain_id: int, ranges: list[Ran
         for rows in _per_table(ranges):
             written += insert_event_rows(con, chain_id, rows)
         insert_blocks(con, chain_id, blocks)
-        for key, rngs in coverage.items():
-            extend_coverage(con, chain_id, key, rngs)
+        extend_coverage(con, chain_id, coverage)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
