@@ -24,6 +24,7 @@ from auditor.errors import AuditorError, InputError
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
     from auditor.status import Table
+    from auditor.sync import ChainSummary
 
 app = typer.Typer(
     name="auditor",
@@ -108,8 +109,18 @@ def index(
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
                    highlight=False)
-        for note in s.notes:
+        for note in [*s.notes, *_untraced(s)]:
             _err.print(f"  note: {note}", highlight=False)
+
+
+def _untraced(s: ChainSummary) -> list[str]:
+    """What enrichment could not do on this chain, and why (retried on the next run)."""
+    notes = []
+    if s.no_archive:
+        where = "no old state" if s.state_from is None else f"state from block {s.state_from} on only"
+        notes.append(f"{s.no_archive} buyers' first funding could not be traced: the node serves {where} "
+                     "(an archive node traces them)")
+    return notes + [text for f in s.failures.values() if (text := f.summary())]
 
 
 @app.command()

@@ -101,3 +101,12 @@ class Source:
         if not self.topic1 and not self.topic2:
             return ("plain",)
         return (self.emitters, tuple(e.topic0 for e in self.events), bool(self.topic1), bool(self.topic2))
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """An item an enrichment step could not look up, and why; stored and retried on the next run."""
+
+    step: str
+    item: str
+    reason: str

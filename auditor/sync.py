@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +24,12 @@ from auditor.decode.logs import Dispatcher
 from auditor.errors import InputError, ReorgError, RpcError
 from auditor.extract.accounts import get_codes, get_senders
 from auditor.extract.deals import Deal, DealRef, view_deal
+from auditor.extract.enrich import StepFailures, for_each
 from auditor.extract.funding import Funding, first_funding
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.logs import block_headers, fetch_range, with_block_times
 from auditor.extract.ranges import RangeCursor, missing
+from auditor.extract.state import first_state_block
 from auditor.extract.transfers import watch_sources
 from auditor.marketplaces import select, sources_for_chain
 from auditor.model import Block, BlockRange, Source
@@ -35,8 +37,10 @@ from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
 from auditor.rpc.pool import RpcPool
+from auditor.store.chains import known_through, record_heads, stored_safe
 from auditor.store.db import open_db
 from auditor.store.deals import deals_to_view, write_deal
+from auditor.store.failures import write_failures
 from auditor.store.funding import buyers_to_check, write_funding
 from auditor.store.load import RangeRows, coverage_of, register_sources, write_ranges
 from auditor.store.reorg import rollback, stored_hashes
@@ -103,7 +107,14 @@ class ChainSummary:
     refusals: int = 0
     rpc_calls: int = 0
     retries: int = 0
+    no_archive: int = 0
+    state_from: int | None = None
     notes: list[str] = field(default_factory=list)
+    failures: dict[str, StepFailures] = field(default_factory=dict)
+
+    def failures_of(self, step: str) -> StepFailures:
+        """The failure record of one enrichment step (created on first use)."""
+        return self.failures.setdefault(step, StepFailures(step, self.rpc_host))
 
 
 @dataclass(frozen=True)
@@ -209,16 +220,34 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
                     raise
+        state_from = await first_state_block(client, earliest, to) if to >= earliest else None
+        summary.state_from = state_from
         for source in sources:
             if source.marketplace == "iexec":
-                await _view_deals(con, client, chain, source.address, req.concurrency, summary, progress)
+                await _view_deals(con, client, chain, source.address, to if state_from is None else state_from,
+                                  to, req.concurrency, summary, progress)
         if req.funding and not req.adhoc:
-            await _discover_funding(con, client, chain, earliest, to, req.concurrency, summary, progress)
+            await _discover_funding(con, client, chain, earliest, to, state_from, req.concurrency, summary,
+                                    progress)
             await _accounts(con, client, chain, to, summary, progress)
-        _record_heads(con, chain, client.where, head_block, safe)
+        record_heads(con, chain, client.where, head_block, await _known_block(con, client, chain, safe), state_from)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
     return summary
+
+
+async def _known_block(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, safe: Block | None) -> Block | None:
+    """The block up to which coverage says the chain is known, with its hash and time: this run's safe block,
+    the one stored before (a narrower run), or asked of the node."""
+    known = known_through(con, chain)
+    if known is None:
+        return None
+    if safe is not None and safe.number == known:
+        return safe
+    stored = stored_safe(con, chain)
+    if stored is not None and stored.number == known:
+        return stored
+    return parse_block(await get_block(client, known))
 
 
 async def _earliest_block(client: Rpc) -> int:
@@ -253,14 +282,6 @@ async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
     assert newest is not None
     rollback(con, chain, fork)
     return newest - fork
-
-
-def _record_heads(con: duckdb.DuckDBPyConnection, chain: int, host: str, head: Block, safe: Block | None) -> None:
-    """Record the head and safe block of a run that completed: staleness checks and open rentals rely on
-    `safe_time` meaning "indexed up to here", so a failed or killed run leaves the previous values."""
-    con.execute("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, to_timestamp(?), ?, to_timestamp(?), ?)",
-                [chain, chain_name(chain), host, head.number, head.timestamp,
-                 safe.number if safe else None, safe.timestamp if safe else None, safe.hash if safe else None])
 
 
 def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], kind: str) -> None:
@@ -398,16 +419,27 @@ async def _fetch_sources(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int
 
 async def _check_codes(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to: int, summary: ChainSummary,
                        progress: Progress) -> None:
-    """Code flags of the addresses the clustering looks at, stored in batches, each batch final."""
+    """Code flags of the addresses the clustering looks at, stored in batches, each batch final; an address
+    whose lookup failed is recorded and asked again next run."""
     addresses = codes_to_check(con, chain)
     label = f"{summary.name} accounts"
+    failures = summary.failures_of("code")
     progress.start(label, len(addresses))
     try:
         for i in range(0, len(addresses), ACCOUNT_BATCH):
             part = addresses[i:i + ACCOUNT_BATCH]
-            codes = await get_codes(client, [a for a, _ in part], to)
-            write_codes(con, chain, codes, [seen for _, seen in part])
-            summary.codes_checked += len(part)
+            found = await get_codes(client, [a for a, _ in part], to)
+            codes, seen, failed = [], [], []
+            for (address, block), code in zip(part, found, strict=True):
+                if isinstance(code, RpcError):
+                    failed.append(failures.failed(address, code))
+                else:
+                    failures.ok()
+                    codes.append(code)
+                    seen.append(block)
+            write_codes(con, chain, codes, seen)
+            write_failures(con, chain, failed, to)
+            summary.codes_checked += len(codes)
             progress.advance(label, len(part), 0)
     finally:
         progress.finish(label)
@@ -419,8 +451,19 @@ async def _accounts(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to:
     an approved EOA spending the allowance."""
     await _check_codes(con, client, chain, to, summary, progress)
     txs = senders_to_fetch(con, chain)
+    failures = summary.failures_of("sender")
     for i in range(0, len(txs), ACCOUNT_BATCH):
-        write_senders(con, chain, await get_senders(client, txs[i:i + ACCOUNT_BATCH]))
+        rows, failed = [], []
+        for (tx, _), got in zip(txs[i:i + ACCOUNT_BATCH], await get_senders(client, txs[i:i + ACCOUNT_BATCH]),
+                                strict=True):
+            if isinstance(got, RpcError):
+                failed.append(failures.failed(tx, got))
+            else:
+                failures.ok()
+                if got is not None:
+                    rows.append(got)
+        write_senders(con, chain, rows)
+        write_failures(con, chain, failed, to)
 
 
 async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -435,44 +478,51 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
         raise
 
 
-async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, concurrency: int,
-                      summary: ChainSummary, progress: Progress) -> None:
-    """Read every new iExec deal's details (GPU tag, category); each is stored as soon as it is read."""
+async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, state_from: int,
+                      to: int, concurrency: int, summary: ChainSummary, progress: Progress) -> None:
+    """Read every new iExec deal's details (GPU tag, category); each is stored as soon as it is read, a deal
+    that could not be read is recorded and read again next run."""
     refs = deals_to_view(con, chain, contract)
     label = f"{summary.name} iExec deals"
+    failures = summary.failures_of("deal")
     progress.start(label, len(refs))
-    sem = asyncio.Semaphore(concurrency)
 
-    async def one(ref: DealRef) -> Deal:
-        async with sem:
-            return await view_deal(client, contract, ref)
+    def done(ref: DealRef, deal: Deal | RpcError) -> None:
+        if isinstance(deal, RpcError):
+            write_failures(con, chain, [failures.failed(ref.dealid, deal)], to)
+        else:
+            failures.ok()
+            write_deal(con, chain, contract, deal)
+            summary.deals_viewed += 1
+        progress.advance(label, 1, 0)
 
     try:
-        for next_done in asyncio.as_completed([one(r) for r in refs]):
-            write_deal(con, chain, contract, await next_done)
-            summary.deals_viewed += 1
-            progress.advance(label, 1, 0)
+        await for_each(refs, lambda ref: view_deal(client, contract, ref, state_from, to), concurrency, done)
     finally:
         progress.finish(label)
 
 
 async def _discover_funding(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int,
-                            to: int, concurrency: int, summary: ChainSummary, progress: Progress) -> None:
+                            to: int, state_from: int | None, concurrency: int, summary: ChainSummary,
+                            progress: Progress) -> None:
+    """The first funding of every buyer not yet traced; each answer (or failure) is stored as it arrives."""
     addresses = buyers_to_check(con, chain, to)
     label = f"{summary.name} funding"
+    failures = summary.failures_of("funding")
     progress.start(label, len(addresses))
-    sem = asyncio.Semaphore(concurrency)
 
-    async def one(address: str) -> Funding:
-        async with sem:
-            return await first_funding(client, address, earliest, to)
-
-    tasks: list[Awaitable[Funding]] = [one(a) for a in addresses]
-    try:
-        for next_done in asyncio.as_completed(tasks):
-            result = await next_done
+    def done(address: str, result: Funding | RpcError) -> None:
+        if isinstance(result, RpcError):
+            write_failures(con, chain, [failures.failed(address, result)], to)
+        else:
+            failures.ok()
             write_funding(con, chain, result)
             summary.funding_checked += 1
-            progress.advance(label, 1, 0)
+            if result.status == "no_archive":
+                summary.no_archive += 1
+        progress.advance(label, 1, 0)
+
+    try:
+        await for_each(addresses, lambda a: first_funding(client, a, earliest, to, state_from), concurrency, done)
     finally:
         progress.finish(label)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.errors import RpcError
 from auditor.rpc.client import Rpc
 
 BATCH = 100
 _DELEGATION = "0xef0100"   # EIP-7702: an EOA's code is this prefix and its delegate's address
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)
@@ -27,23 +30,47 @@ def _code(address: str, raw: object) -> Code:
     return Code(address, size > 0 and not delegated, delegated, size)
 
 
-async def get_codes(client: Rpc, addresses: list[str], block: int) -> list[Code]:
-    """eth_getCode of each address at `block`, in JSON-RPC batches."""
-    out: list[Code] = []
-    for i in range(0, len(addresses), BATCH):
-        part = addresses[i:i + BATCH]
-        raws = await client.batch([("eth_getCode", [a, hex(block)]) for a in part])
-        out += [_code(a, r) for a, r in zip(part, raws, strict=True)]
+async def _each(client: Rpc, calls: list[tuple[str, list[Any]]]) -> list[Any | RpcError]:
+    """Results of JSON-RPC batches; a batch that fails is asked again call by call, so one bad item (any error
+    text) only costs itself: its place holds the RpcError."""
+    out: list[Any | RpcError] = []
+    for i in range(0, len(calls), BATCH):
+        part = calls[i:i + BATCH]
+        try:
+            out += await client.batch(part)
+            continue
+        except RpcError:
+            pass
+        for method, params in part:
+            try:
+                out.append(await client.call(method, params))
+            except RpcError as exc:
+                out.append(exc)
     return out
 
 
-async def get_senders(client: Rpc, txs: list[tuple[str, int]]) -> list[tuple[str, int, str]]:
-    """(tx hash, block, sender) of each transaction; a tx the node does not know is left out."""
-    out: list[tuple[str, int, str]] = []
-    for i in range(0, len(txs), BATCH):
-        part = txs[i:i + BATCH]
-        raws = await client.batch([("eth_getTransactionByHash", [h]) for h, _ in part])
-        for (h, block), raw in zip(part, raws, strict=True):
-            if isinstance(raw, dict) and isinstance(raw.get("from"), str):
-                out.append((h, block, raw["from"].lower()))
+async def get_codes(client: Rpc, addresses: list[str], block: int) -> list[Code | RpcError]:
+    """eth_getCode of each address at `block`, in the order asked; a failed lookup is its RpcError."""
+    raws = await _each(client, [("eth_getCode", [a, hex(block)]) for a in addresses])
+    out: list[Code | RpcError] = []
+    for address, raw in zip(addresses, raws, strict=True):
+        try:
+            out.append(raw if isinstance(raw, RpcError) else _code(address, raw))
+        except RpcError as exc:
+            out.append(exc)
+    return out
+
+
+async def get_senders(client: Rpc, txs: list[tuple[str, int]]) -> list[tuple[str, int, str] | RpcError | None]:
+    """(tx hash, block, sender) of each transaction, in the order asked; None for a tx the node does not know,
+    its RpcError for a failed lookup."""
+    raws = await _each(client, [("eth_getTransactionByHash", [h]) for h, _ in txs])
+    out: list[tuple[str, int, str] | RpcError | None] = []
+    for (h, block), raw in zip(txs, raws, strict=True):
+        if isinstance(raw, RpcError):
+            out.append(raw)
+        elif isinstance(raw, dict) and isinstance(raw.get("from"), str) and _ADDRESS.fullmatch(raw["from"]):
+            out.append((h, block, raw["from"].lower()))
+        else:
+            out.append(None)
     return out

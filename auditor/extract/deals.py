@@ -1,8 +1,8 @@
 """iExec deal details by `viewDeal(dealid)` (eth_call): the GPU tag, the category and the deal's start.
 
 `OrdersMatched` names no address and no tag; the deal struct does. Called at the match's block, so the answer
-does not depend on when the indexer runs; a node without that block's state is asked at its head instead
-(deals are never rewritten once matched).
+does not depend on when the indexer runs; below the first block whose state the node serves (probed, see
+extract.state) it is asked at the safe block instead (deals are never rewritten once matched).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ VIEW_DEAL = keccak(b"viewDeal(bytes32)")[:4]
 # beneficiary, callback, params, startTime, botFirst, botSize, workerStake, schedulerRewardRatio, sponsor.
 DEAL_TYPE = ("((address,address,uint256),(address,address,uint256),(address,address,uint256),uint256,uint256,"
              "bytes32,address,address,address,string,uint256,uint256,uint256,uint256,uint256,address)")
-_NO_STATE = ("missing trie node", "header not found", "historical state", "state not available", "pruned",
-             "archive", "not available")
 
 
 @dataclass(frozen=True)
@@ -71,17 +69,26 @@ def decode_deal(ref: DealRef, data: bytes) -> Deal:
                 category=category, tag="0x" + tag.hex(), start_time=start, bot_first=first, bot_size=size)
 
 
-async def view_deal(client: Rpc, contract: str, ref: DealRef) -> Deal:
+async def view_deal(client: Rpc, contract: str, ref: DealRef, state_from: int, safe: int) -> Deal:
+    """The deal at its match block, or at `safe` when the node keeps no state that old. A revert means the
+    contract has no viewDeal (an older deployment): 'unreadable', final. Other RPC errors propagate."""
     data = "0x" + (VIEW_DEAL + bytes.fromhex(ref.dealid.removeprefix("0x"))).hex()
+    block = ref.block_number if ref.block_number >= state_from else safe
     try:
-        try:
-            raw = await client.call("eth_call", [{"to": contract, "data": data}, hex(ref.block_number)])
-        except RpcResponseError as exc:
-            if not any(s in str(exc).lower() for s in _NO_STATE):
-                raise
-            raw = await client.call("eth_call", [{"to": contract, "data": data}, "latest"])
-    except RpcResponseError:
-        return Deal(ref, "unreadable")  # reverted: the contract has no viewDeal (an older deployment)
+        raw = await client.call("eth_call", [{"to": contract, "data": data}, hex(block)])
+    except RpcResponseError as exc:
+        if not _reverted(exc):
+            raise
+        return Deal(ref, "unreadable")
     if not isinstance(raw, str) or not raw.startswith("0x"):
         return Deal(ref, "unreadable")
-    return decode_deal(ref, bytes.fromhex(raw[2:]))
+    try:
+        payload = bytes.fromhex(raw[2:])
+    except ValueError:
+        return Deal(ref, "unreadable")
+    return decode_deal(ref, payload)
+
+
+def _reverted(exc: RpcResponseError) -> bool:
+    """EIP-1474 code 3 is 'execution reverted'; geth, anvil and most providers also say it in -32000 errors."""
+    return exc.code == 3 or "revert" in str(exc).lower()

@@ -2,20 +2,21 @@
 transaction, found by binary search, then the transfer into it in that block.
 
 `balance > 0 or nonce > 0` never turns false again for an EOA, so the search is sound. It needs state at
-old blocks (an archive node); a node that lacks it is reported, not guessed around.
+old blocks: the search starts at the first block whose state the node serves (extract.state), and an address
+already active there is reported as `no_archive` with that block, not guessed around.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.errors import RpcResponseError
+from auditor.errors import RpcError
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_block, to_int
 
-_NO_STATE = ("missing trie node", "header not found", "historical state", "state not available",
-             "pruned", "archive", "not available")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Funding:
     block_time: int | None = None
     tx_hash: str | None = None
     value_wei: int | None = None
+    reason: str | None = None  # why an answer is not final (no_archive: from which block the node has state)
 
 
 async def _active(client: Rpc, address: str, block: int) -> bool:
@@ -36,33 +38,42 @@ async def _active(client: Rpc, address: str, block: int) -> bool:
     return to_int(balance, "balance") > 0 or to_int(nonce, "nonce") > 0
 
 
-async def first_funding(client: Rpc, address: str, low: int, high: int) -> Funding:
-    """Where `address` was first funded in [low, high]; O(log n) state reads plus one block."""
-    try:
-        if not await _active(client, address, high):
-            return Funding(address, "unfunded", high)
-        if await _active(client, address, low):
+async def first_funding(client: Rpc, address: str, low: int, high: int, state_from: int | None) -> Funding:
+    """Where `address` was first funded in [low, high], given the first block the node serves state from
+    (None: none at all); O(log n) state reads plus one block. RPC errors propagate: the caller records them."""
+    if state_from is None or state_from > high:
+        return Funding(address, "no_archive", high, reason=f"the node serves no state at block {high}")
+    if not await _active(client, address, high):
+        return Funding(address, "unfunded", high)
+    floor = max(low, state_from)
+    if await _active(client, address, floor):
+        if floor == low:
             return Funding(address, "genesis", low)  # held a balance from the first block: no funder to find
-        lo, hi = low, high  # inactive at lo, active at hi
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if await _active(client, address, mid):
-                hi = mid
-            else:
-                lo = mid
-    except RpcResponseError as exc:
-        if any(s in str(exc).lower() for s in _NO_STATE):
-            return Funding(address, "no_archive", high)
-        raise
+        return Funding(address, "no_archive", high,
+                       reason=f"already funded at block {floor}, the first whose state the node serves")
+    lo, hi = floor, high  # inactive at lo, active at hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if await _active(client, address, mid):
+            hi = mid
+        else:
+            lo = mid
     block = await get_block(client, hi, full=True)
     for tx in block.get("transactions", []):
         if isinstance(tx, dict) and _pays(tx, address):
-            return Funding(address, "funded", hi, funder=str(tx["from"]).lower(), block_number=hi,
-                           block_time=to_int(block["timestamp"], "block timestamp"),
-                           tx_hash=str(tx["hash"]).lower(), value_wei=to_int(tx["value"], "value"))
+            return Funding(address, "funded", hi, funder=_hex(tx.get("from"), 40, "sender"), block_number=hi,
+                           block_time=to_int(block.get("timestamp"), "block timestamp"),
+                           tx_hash=_hex(tx.get("hash"), 64, "transaction hash"),
+                           value_wei=to_int(tx.get("value"), "value"))
     # Funded by a contract's internal call (a disperse or an exchange contract): no plain transfer to show.
     return Funding(address, "internal", hi, block_number=hi,
-                   block_time=to_int(block["timestamp"], "block timestamp"))
+                   block_time=to_int(block.get("timestamp"), "block timestamp"))
+
+
+def _hex(value: Any, digits: int, what: str) -> str:
+    if not isinstance(value, str) or not _HEX.fullmatch(value) or len(value) != digits + 2:
+        raise RpcError(f"node returned a malformed {what}: {str(value)[:70]!r}")
+    return value.lower()
 
 
 def _pays(tx: dict[str, Any], address: str) -> bool:

@@ -48,6 +48,7 @@ def rollback(con: duckdb.DuckDBPyConnection, chain_id: int, fork_block: int) -> 
                     "(status NOT IN ('funded', 'internal', 'genesis') AND checked_to_block > $fork))",
                     params).fetchall()
         con.execute("DELETE FROM tx_senders WHERE chain_id = $chain AND block_number > $fork", params).fetchall()
+        con.execute("DELETE FROM enrichment_failures WHERE chain_id = $chain AND at_block > $fork", params).fetchall()
         con.execute("DELETE FROM address_code WHERE chain_id = $chain AND seen_block > $fork", params).fetchall()
         con.execute("DELETE FROM coverage WHERE chain_id = $chain AND from_block > $fork", params).fetchall()
         con.execute("UPDATE coverage SET to_block = $fork WHERE chain_id = $chain AND to_block > $fork",

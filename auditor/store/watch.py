@@ -8,6 +8,7 @@ import duckdb
 
 from auditor.extract.accounts import Code
 from auditor.resources import PACKAGE_DIR
+from auditor.store.failures import clear_failures
 from auditor.store.funding import buyers_sql
 
 
@@ -58,6 +59,7 @@ def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code]
                     "unnest($s), unnest($seen)",
                     {"chain": chain_id, "a": [c.address for c in codes], "c": [c.is_contract for c in codes],
                      "d": [c.delegated for c in codes], "s": [c.size for c in codes], "seen": seen}).fetchall()
+        clear_failures(con, chain_id, "code", [c.address for c in codes])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -72,6 +74,7 @@ def write_senders(con: duckdb.DuckDBPyConnection, chain_id: int, rows: list[tupl
         con.execute("INSERT OR REPLACE INTO tx_senders SELECT $chain, unnest($h), unnest($b), unnest($s)",
                     {"chain": chain_id, "h": [r[0] for r in rows], "b": [r[1] for r in rows],
                      "s": [r[2] for r in rows]}).fetchall()
+        clear_failures(con, chain_id, "sender", [r[0] for r in rows])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
