@@ -220,13 +220,13 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
                     raise
-        state_from = await first_state_block(client, earliest, to) if to >= earliest else None
+        state_from = await first_state_block(client, earliest, to) if to >= earliest and not req.adhoc else None
         summary.state_from = state_from
         for source in sources:
-            if source.marketplace == "iexec":
-                await _view_deals(con, client, chain, source.address, to if state_from is None else state_from,
-                                  to, req.concurrency, summary, progress)
-        if req.funding and not req.adhoc:
+            if source.marketplace == "iexec" and state_from is not None:
+                await _view_deals(con, client, chain, source.address, state_from, to, req.concurrency, summary,
+                                  progress)
+        if req.funding and state_from is not None:
             await _discover_funding(con, client, chain, earliest, to, state_from, req.concurrency, summary,
                                     progress)
             await _accounts(con, client, chain, to, summary, progress)
@@ -503,7 +503,7 @@ async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, c
 
 
 async def _discover_funding(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int,
-                            to: int, state_from: int | None, concurrency: int, summary: ChainSummary,
+                            to: int, state_from: int, concurrency: int, summary: ChainSummary,
                             progress: Progress) -> None:
     """The first funding of every buyer not yet traced; each answer (or failure) is stored as it arrives."""
     addresses = buyers_to_check(con, chain, to)

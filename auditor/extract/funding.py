@@ -38,11 +38,9 @@ async def _active(client: Rpc, address: str, block: int) -> bool:
     return to_int(balance, "balance") > 0 or to_int(nonce, "nonce") > 0
 
 
-async def first_funding(client: Rpc, address: str, low: int, high: int, state_from: int | None) -> Funding:
-    """Where `address` was first funded in [low, high], given the first block the node serves state from
-    (None: none at all); O(log n) state reads plus one block. RPC errors propagate: the caller records them."""
-    if state_from is None or state_from > high:
-        return Funding(address, "no_archive", high, reason=f"the node serves no state at block {high}")
+async def first_funding(client: Rpc, address: str, low: int, high: int, state_from: int) -> Funding:
+    """Where `address` was first funded in [low, high], given the first block the node serves state from;
+    O(log n) state reads plus one block. RPC errors propagate: the caller records them."""
     if not await _active(client, address, high):
         return Funding(address, "unfunded", high)
     floor = max(low, state_from)

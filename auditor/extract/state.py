@@ -24,11 +24,15 @@ async def serves_state(client: Rpc, block: int) -> bool:
     return True
 
 
-async def first_state_block(client: Rpc, low: int, high: int) -> int | None:
+async def first_state_block(client: Rpc, low: int, high: int) -> int:
     """The first block in [low, high] from which the node serves state (it keeps state up to its head once it
-    keeps any), or None when it serves none even at `high`. O(log(high - low)) calls."""
-    if not await serves_state(client, high):
-        return None
+    keeps any); O(log(high - low)) calls. Every node serves state near its head: one that refuses it at `high`
+    cannot trace funding at all, and the run stops saying so."""
+    try:
+        await client.call("eth_getBalance", [PROBE_ADDRESS, hex(high)])
+    except RpcError as exc:
+        raise RpcError(f"{exc}: the node serves no state at block {high}, so funding cannot be traced; "
+                       "index with --no-funding, or fewer --confirmations") from None
     if await serves_state(client, low):
         return low
     lo, hi = low, high  # no state at lo, state at hi
