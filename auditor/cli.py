@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from typer.exceptions import Abort, Exit, TyperException
 
-from auditor.errors import AuditorError, InputError
+from auditor.errors import AuditorError, InputError, Interrupted
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
     from auditor.status import Table
@@ -84,9 +85,8 @@ def index(
     funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
 ) -> None:
     """Index marketplace events (and buyers' funding) from each RPC's chain into the database."""
-    import asyncio
-
-    from auditor.progress import make_progress
+    from auditor.interrupt import run_interruptible
+    from auditor.progress import Tally, make_progress
     from auditor.sync import AdhocEvent, IndexRequest, run_index
 
     if (contract is None) != (event is None):
@@ -95,9 +95,9 @@ def index(
                        marketplaces=tuple(marketplace or ()), confirmations=confirmations,
                        concurrency=concurrency, chunk_blocks=chunk_blocks,
                        adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding)
-    progress = make_progress()
+    progress = Tally(make_progress())
     try:
-        summaries = asyncio.run(run_index(req, progress))
+        summaries = run_interruptible(run_index(req, progress), progress.committed)
     finally:
         progress.close()
     for s in summaries:
@@ -288,8 +288,13 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("AUDITOR_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     code = 0
+    signal.signal(signal.SIGTERM, _terminated)
     try:
-        app(args=args, prog_name="auditor", standalone_mode=False)
+        returned = app(args=args, prog_name="auditor", standalone_mode=False)
+        if isinstance(returned, int) and returned:  # typer returns 130 for a KeyboardInterrupt it caught
+            code = returned
+            if code == 130:
+                print("interrupted", file=sys.stderr)
     except Exit as exc:
         code = exc.exit_code
     except Abort:
@@ -303,6 +308,11 @@ def main(argv: list[str] | None = None) -> None:
         ctx = getattr(exc, "ctx", None)
         hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
         print(f"error: {_one_line(exc.format_message())}{hint}", file=sys.stderr)
+        code = exc.exit_code
+    except Interrupted as exc:
+        if debug:
+            traceback.print_exc()
+        print(_one_line(exc), file=sys.stderr)
         code = exc.exit_code
     except AuditorError as exc:
         if debug:
@@ -319,6 +329,10 @@ def main(argv: list[str] | None = None) -> None:
               file=sys.stderr)
         code = 70
     sys.exit(code)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Interrupted("interrupted by SIGTERM", signum)
 
 
 def _one_line(exc: BaseException | str) -> str:

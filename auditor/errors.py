@@ -66,3 +66,11 @@ class StoreError(AuditorError, RuntimeError):
 
 class DevnetError(AuditorError, RuntimeError):
     """The local anvil devnet could not be started or driven."""
+
+
+class Interrupted(AuditorError):
+    """The run was stopped by SIGINT or SIGTERM after ending its transaction; exits 128 + the signal number."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum

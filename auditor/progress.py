@@ -78,6 +78,36 @@ class PlainProgress:
         pass
 
 
+class Tally:
+    """Wraps a progress display, counting what was stored: the line an interrupted run ends with."""
+
+    RANGE_STAGES = ("logs", "transfers")   # stages that advance once per committed block range
+
+    def __init__(self, inner: TerminalProgress | PlainProgress) -> None:
+        self.inner = inner
+        self.ranges = 0
+        self.items = 0
+
+    def start(self, label: str, total: int) -> None:
+        self.inner.start(label, total)
+
+    def advance(self, label: str, done: int, logs: int) -> None:
+        if label.rsplit(" ", 1)[-1] in self.RANGE_STAGES:
+            self.ranges += 1
+        else:
+            self.items += done
+        self.inner.advance(label, done, logs)
+
+    def finish(self, label: str) -> None:
+        self.inner.finish(label)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def committed(self) -> str:
+        return f"{self.ranges} block ranges and {self.items} lookups committed"
+
+
 def make_progress(stream: TextIO | None = None) -> TerminalProgress | PlainProgress:
     """Bars on a terminal, lines elsewhere; stderr unless told otherwise (resolved now, not at import)."""
     stream = stream or sys.stderr

@@ -387,6 +387,7 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
     finally:
         for task in fetching:
             task.cancel()
+        await asyncio.gather(*fetching, return_exceptions=True)  # none outlives the run or its HTTP session
         if storing is not None:
             await asyncio.wait([storing])  # the transaction ends before the database closes
             storing.exception()  # retrieved: the error already raised is the one reported
