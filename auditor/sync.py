@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import duckdb
-
 from auditor.chains import chain_name, default_confirmations
 from auditor.decode.abi import parse_event_signature
 from auditor.decode.logs import Dispatcher
@@ -38,7 +36,7 @@ from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.eth import block_number, chain_id, get_block, get_block_hashes, parse_block, to_int
 from auditor.rpc.pool import RpcPool
 from auditor.store.chains import known_through, record_heads, stored_safe
-from auditor.store.db import open_db
+from auditor.store.db import Lease, open_lease
 from auditor.store.deals import deals_to_view, write_deal
 from auditor.store.failures import write_failures
 from auditor.store.funding import buyers_to_check, write_funding
@@ -58,6 +56,7 @@ from auditor.store.watch import (
 DEFAULT_CHUNK_BLOCKS = 10_000
 DEFAULT_CONCURRENCY = 8
 MAX_REORG_PASSES = 3        # a reorg during the run restarts the chain's pass at most this often
+YIELD_CHECK_S = 0.25       # while only waiting for the node, look this often for processes waiting for the file
 REORG_CHECK_BLOCKS = 64     # stored block hashes compared with the node per round trip
 ACCOUNT_BATCH = 500          # addresses or txs looked up, then stored, per transaction
 WATCH_BATCH = 200           # watched addresses per eth_getLogs topic filter (providers cap filter sizes)
@@ -206,45 +205,47 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
     if not req.adhoc and to >= earliest:
         phases, notes = await feed_phases(client, chain, to)
         summary.notes += notes
-    with open_db(req.db_path) as con:
+    with open_lease(req.db_path) as db:
         for attempt in range(MAX_REORG_PASSES):
             try:
-                summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(con, client, chain, earliest))
-                _register(con, sources, "adhoc" if req.adhoc else "marketplace")
-                _register_feeds(con, phases)
-                plan = _plan(con, chain, [*sources, *(p.source() for p in phases)], req, earliest, to)
-                await _fetch_all(con, client, chain, plan, governor, summary, progress, "logs")
+                summary.reorg_depth = max(summary.reorg_depth, await _rewind_reorg(db, client, chain, earliest))
+                _register(db, sources, "adhoc" if req.adhoc else "marketplace")
+                _register_feeds(db, phases)
+                plan = _plan(db, chain, [*sources, *(p.source() for p in phases)], req, earliest, to)
+                await _fetch_all(db, client, chain, plan, governor, summary, progress, "logs")
+                db.yield_to_waiters()
                 if req.funding and not req.adhoc:
-                    await _watch(con, client, chain, req, earliest, to, governor, summary, progress)
+                    await _watch(db, client, chain, req, earliest, to, governor, summary, progress)
                 break
             except ReorgError:
                 if attempt == MAX_REORG_PASSES - 1:
                     raise
+        db.yield_to_waiters()
         state_from = await first_state_block(client, earliest, to) if to >= earliest and not req.adhoc else None
         summary.state_from = state_from
         for source in sources:
             if source.marketplace == "iexec" and state_from is not None:
-                await _view_deals(con, client, chain, source.address, state_from, to, req.concurrency, summary,
+                await _view_deals(db, client, chain, source.address, state_from, to, req.concurrency, summary,
                                   progress)
         if req.funding and state_from is not None:
-            await _discover_funding(con, client, chain, earliest, to, state_from, req.concurrency, summary,
+            await _discover_funding(db, client, chain, earliest, to, state_from, req.concurrency, summary,
                                     progress)
-            await _accounts(con, client, chain, to, summary, progress)
-        record_heads(con, chain, client.where, head_block, await _known_block(con, client, chain, safe), state_from)
+            await _accounts(db, client, chain, to, summary, progress)
+        record_heads(db.con, chain, client.where, head_block, await _known_block(db, client, chain, safe), state_from)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
     return summary
 
 
-async def _known_block(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, safe: Block | None) -> Block | None:
+async def _known_block(db: Lease, client: Rpc, chain: int, safe: Block | None) -> Block | None:
     """The block up to which coverage says the chain is known, with its hash and time: this run's safe block,
     the one stored before (a narrower run), or asked of the node."""
-    known = known_through(con, chain)
+    known = known_through(db.con, chain)
     if known is None:
         return None
     if safe is not None and safe.number == known:
         return safe
-    stored = stored_safe(con, chain)
+    stored = stored_safe(db.con, chain)
     if stored is not None and stored.number == known:
         return stored
     return parse_block(await get_block(client, known))
@@ -258,13 +259,13 @@ async def _earliest_block(client: Rpc) -> int:
         return 0
 
 
-async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int) -> int:
+async def _rewind_reorg(db: Lease, client: Rpc, chain: int, earliest: int) -> int:
     """Compare stored block hashes with the node, newest first; on a mismatch roll back to the highest
     block that still matches (the fork point). Returns the depth rolled back (0: no reorg)."""
     below: int | None = None
     newest: int | None = None
     while True:
-        stored = stored_hashes(con, chain, below, REORG_CHECK_BLOCKS)
+        stored = stored_hashes(db.con, chain, below, REORG_CHECK_BLOCKS)
         if not stored and newest is None:
             return 0  # nothing stored yet
         if not stored:
@@ -280,45 +281,45 @@ async def _rewind_reorg(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
             break
         below = stored[-1][0]
     assert newest is not None
-    rollback(con, chain, fork)
+    rollback(db.con, chain, fork)
     return newest - fork
 
 
-def _register(con: duckdb.DuckDBPyConnection, sources: list[Source], kind: str) -> None:
+def _register(db: Lease, sources: list[Source], kind: str) -> None:
     """Record the run's sources (and create an ad-hoc event's table)."""
-    con.execute("BEGIN")
+    db.con.execute("BEGIN")
     try:
         if kind == "adhoc":
             for source in sources:
-                ensure_event_table(con, source.events[0])
-        register_sources(con, sources, kind)
-        con.execute("COMMIT")
+                ensure_event_table(db.con, source.events[0])
+        register_sources(db.con, sources, kind)
+        db.con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        db.con.execute("ROLLBACK")
         raise
 
 
-def _register_feeds(con: duckdb.DuckDBPyConnection, phases: list[FeedPhase]) -> None:
+def _register_feeds(db: Lease, phases: list[FeedPhase]) -> None:
     """Record the price feeds' aggregators as sources of their own."""
-    con.execute("BEGIN")
+    db.con.execute("BEGIN")
     try:
-        register_sources(con, [p.source() for p in phases], "price")
+        register_sources(db.con, [p.source() for p in phases], "price")
         for p in phases:
-            con.execute("INSERT OR REPLACE INTO price_feeds VALUES (?, ?, ?, ?, ?, ?)",
+            db.con.execute("INSERT OR REPLACE INTO price_feeds VALUES (?, ?, ?, ?, ?, ?)",
                         [p.feed.chain_id, p.feed.asset, p.feed.proxy.lower(), p.phase, p.aggregator,
                          p.feed.decimals])
-        con.execute("COMMIT")
+        db.con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        db.con.execute("ROLLBACK")
         raise
 
 
-def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req: IndexRequest,
+def _plan(db: Lease, chain: int, sources: list[Source], req: IndexRequest,
           earliest: int, to: int) -> list[tuple[list[Source], list[BlockRange]]]:
     """Missing ranges per group of sources that miss the same ranges and have the same shape (fetched with one
     query each); a group filtering on topics takes at most WATCH_BATCH sources."""
     groups: dict[tuple[tuple[BlockRange, ...], tuple[object, ...]], list[Source]] = defaultdict(list)
-    coverage = coverage_of(con, chain, [s.key for s in sources])
+    coverage = coverage_of(db.con, chain, [s.key for s in sources])
     for source in sources:
         start = max(earliest, source.start_block if req.from_block is None else req.from_block)
         if start > to:
@@ -333,7 +334,7 @@ def _plan(con: duckdb.DuckDBPyConnection, chain: int, sources: list[Source], req
     return out
 
 
-async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
+async def _fetch_all(db: Lease, client: Rpc, chain: int,
                      plan: list[tuple[list[Source], list[BlockRange]]], governor: RangeGovernor,
                      summary: ChainSummary, progress: Progress, what: str) -> None:
     """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
@@ -349,7 +350,7 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
         return _Fetched(RangeRows(group, rng, tables, blocks), logs.num_rows, splits)
 
     async def store(batch: list[_Fetched]) -> None:
-        summary.rows += await _in_thread(write_ranges, con, chain, [f.rows for f in batch])
+        summary.rows += await _in_thread(_store_ranges, db, chain, [f.rows for f in batch])
         for f in batch:
             summary.ranges += 1
             summary.splits += f.splits
@@ -377,7 +378,9 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
             if storing is None and not fetching:
                 break
             waiting: set[asyncio.Task[Any]] = {*fetching, *([storing] if storing else [])}
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(waiting, timeout=YIELD_CHECK_S, return_when=asyncio.FIRST_COMPLETED)
+            if not done and storing is None:
+                db.yield_to_waiters()  # a slow node must not keep a reader waiting for the next commit
             if storing in done:
                 storing.result()  # the writer's error, if any
                 storing = None
@@ -394,35 +397,42 @@ async def _fetch_all(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int,
         progress.finish(label)
 
 
-async def _watch(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, req: IndexRequest, earliest: int,
+def _store_ranges(db: Lease, chain: int, rows: list[RangeRows]) -> int:
+    """In the writer thread: one commit, then the file is handed over if another process waits for it."""
+    written = write_ranges(db.con, chain, rows)
+    db.yield_to_waiters()
+    return written
+
+
+async def _watch(db: Lease, client: Rpc, chain: int, req: IndexRequest, earliest: int,
                  to: int, governor: RangeGovernor, summary: ChainSummary, progress: Progress) -> None:
     """Token transfers of the buyers (both ways), then the code of their counterparties, then the outbound
     transfers of the EOAs they paid (hubs), which only the first pass reveals."""
-    buyers = watched_buyers(con, chain)
+    buyers = watched_buyers(db.con, chain)
     sources = [s for a in buyers for s in watch_sources(chain, a, inbound=True)]
-    await _fetch_sources(con, client, chain, sources, req, earliest, to, governor, summary, progress)
-    await _check_codes(con, client, chain, to, summary, progress)
-    hubs = watched_hubs(con, chain)
+    await _fetch_sources(db, client, chain, sources, req, earliest, to, governor, summary, progress)
+    await _check_codes(db, client, chain, to, summary, progress)
+    hubs = watched_hubs(db.con, chain)
     hub_sources = [s for a in hubs for s in watch_sources(chain, a, inbound=False)]
-    await _fetch_sources(con, client, chain, hub_sources, req, earliest, to, governor, summary, progress)
-    prune_watch(con, chain, [s.key for s in (*sources, *hub_sources)])
+    await _fetch_sources(db, client, chain, hub_sources, req, earliest, to, governor, summary, progress)
+    prune_watch(db.con, chain, [s.key for s in (*sources, *hub_sources)])
     summary.watched = len(buyers) + len(hubs)
 
 
-async def _fetch_sources(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, sources: list[Source],
+async def _fetch_sources(db: Lease, client: Rpc, chain: int, sources: list[Source],
                          req: IndexRequest, earliest: int, to: int, governor: RangeGovernor, summary: ChainSummary,
                          progress: Progress) -> None:
-    _register(con, sources, "watch")
-    plan = _plan(con, chain, sources, req, earliest, to)
+    _register(db, sources, "watch")
+    plan = _plan(db, chain, sources, req, earliest, to)
     if plan:
-        await _fetch_all(con, client, chain, plan, governor, summary, progress, "transfers")
+        await _fetch_all(db, client, chain, plan, governor, summary, progress, "transfers")
 
 
-async def _check_codes(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to: int, summary: ChainSummary,
+async def _check_codes(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary,
                        progress: Progress) -> None:
     """Code flags of the addresses the clustering looks at, stored in batches, each batch final; an address
     whose lookup failed is recorded and asked again next run."""
-    addresses = codes_to_check(con, chain)
+    addresses = codes_to_check(db.con, chain)
     label = f"{summary.name} accounts"
     failures = summary.failures_of("code")
     progress.start(label, len(addresses))
@@ -438,20 +448,21 @@ async def _check_codes(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, 
                     failures.ok()
                     codes.append(code)
                     seen.append(block)
-            write_codes(con, chain, codes, seen)
-            write_failures(con, chain, failed, to)
+            write_codes(db.con, chain, codes, seen)
+            write_failures(db.con, chain, failed, to)
+            db.yield_to_waiters()
             summary.codes_checked += len(codes)
             progress.advance(label, len(part), 0)
     finally:
         progress.finish(label)
 
 
-async def _accounts(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to: int, summary: ChainSummary,
+async def _accounts(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary,
                     progress: Progress) -> None:
     """After funding discovery: code flags of the funders and new counterparties, then the senders that show
     an approved EOA spending the allowance."""
-    await _check_codes(con, client, chain, to, summary, progress)
-    txs = senders_to_fetch(con, chain)
+    await _check_codes(db, client, chain, to, summary, progress)
+    txs = senders_to_fetch(db.con, chain)
     failures = summary.failures_of("sender")
     for i in range(0, len(txs), ACCOUNT_BATCH):
         rows, failed = [], []
@@ -463,8 +474,9 @@ async def _accounts(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, to:
                 failures.ok()
                 if got is not None:
                     rows.append(got)
-        write_senders(con, chain, rows)
-        write_failures(con, chain, failed, to)
+        write_senders(db.con, chain, rows)
+        write_failures(db.con, chain, failed, to)
+        db.yield_to_waiters()
 
 
 async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
@@ -479,23 +491,24 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
         raise
 
 
-async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, contract: str, state_from: int,
+async def _view_deals(db: Lease, client: Rpc, chain: int, contract: str, state_from: int,
                       to: int, concurrency: int, summary: ChainSummary, progress: Progress) -> None:
     """Read every new iExec deal's details (GPU tag, category); each is stored as soon as it is read, a deal
     that could not be read is recorded and read again next run."""
-    refs = deals_to_view(con, chain, contract)
+    refs = deals_to_view(db.con, chain, contract)
     label = f"{summary.name} iExec deals"
     failures = summary.failures_of("deal")
     progress.start(label, len(refs))
 
     def done(ref: DealRef, deal: Deal | RpcError) -> None:
         if isinstance(deal, RpcError):
-            write_failures(con, chain, [failures.failed(ref.dealid, deal)], to)
+            write_failures(db.con, chain, [failures.failed(ref.dealid, deal)], to)
         else:
             failures.ok()
-            write_deal(con, chain, contract, deal)
+            write_deal(db.con, chain, contract, deal)
             summary.deals_viewed += 1
         progress.advance(label, 1, 0)
+        db.yield_to_waiters()
 
     try:
         await for_each(refs, lambda ref: view_deal(client, contract, ref, state_from, to), concurrency, done)
@@ -503,25 +516,26 @@ async def _view_deals(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, c
         progress.finish(label)
 
 
-async def _discover_funding(con: duckdb.DuckDBPyConnection, client: Rpc, chain: int, earliest: int,
+async def _discover_funding(db: Lease, client: Rpc, chain: int, earliest: int,
                             to: int, state_from: int, concurrency: int, summary: ChainSummary,
                             progress: Progress) -> None:
     """The first funding of every buyer not yet traced; each answer (or failure) is stored as it arrives."""
-    addresses = buyers_to_check(con, chain, to)
+    addresses = buyers_to_check(db.con, chain, to)
     label = f"{summary.name} funding"
     failures = summary.failures_of("funding")
     progress.start(label, len(addresses))
 
     def done(address: str, result: Funding | RpcError) -> None:
         if isinstance(result, RpcError):
-            write_failures(con, chain, [failures.failed(address, result)], to)
+            write_failures(db.con, chain, [failures.failed(address, result)], to)
         else:
             failures.ok()
-            write_funding(con, chain, result)
+            write_funding(db.con, chain, result)
             summary.funding_checked += 1
             if result.status == "no_archive":
                 summary.no_archive += 1
         progress.advance(label, 1, 0)
+        db.yield_to_waiters()
 
     try:
         await for_each(addresses, lambda a: first_funding(client, a, earliest, to, state_from), concurrency, done)

@@ -117,7 +117,7 @@ def test_server_that_is_not_json_rpc(capsys: pytest.CaptureFixture[str], tmp_pat
 
 def test_sql_is_read_only(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = tmp_path / "a.duckdb"
-    with open_db(db) as con:
+    with open_db(db, create=True) as con:
         con.execute("INSERT INTO meta VALUES ('k', 'v')")
     for statement in ["DELETE FROM meta", "DROP TABLE meta", "CREATE TABLE x (a INT)"]:
         code, _, err = run(capsys, "sql", statement, "--db", str(db))
@@ -154,7 +154,7 @@ def test_marketplaces_lists_supported_and_non_evm(capsys: pytest.CaptureFixture[
 
 def test_status_of_a_fresh_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = tmp_path / "a.duckdb"
-    with open_db(db):
+    with open_db(db, create=True):
         pass
     code, out, _ = run(capsys, "status", "--db", str(db))
     assert code == 0 and "Chains" in out and "Row counts" in out
@@ -169,7 +169,7 @@ def test_debug_shows_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 @pytest.mark.parametrize("week", ["2026-W54", "2026-13", "last-week", "2025-W00"])
 def test_report_bad_week(capsys: pytest.CaptureFixture[str], tmp_path: Path, week: str) -> None:
     db = tmp_path / "a.duckdb"
-    with open_db(db):
+    with open_db(db, create=True):
         pass
     code, _, err = run(capsys, "report", "--db", str(db), "--week", week, "--out", str(tmp_path / "out"))
     assert code == 1

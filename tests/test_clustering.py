@@ -164,7 +164,7 @@ def test_label_import_errors_leave_the_database_as_it_was(tmp_path: Path) -> Non
     good.write_text("chain_id,address,category,label,source\n1,0x" + "ab" * 20 + ",cex_hot,Some CEX,me\n")
     bad = tmp_path / "bad.csv"
     bad.write_text("chain_id,address,category,label\n1,0x" + "cd" * 20 + ",exchange,Some CEX\n")
-    with open_db(db) as con:
+    with open_db(db, create=True) as con:
         assert import_labels(con, good) == 1
         with pytest.raises(InputError, match=r"line 2: .*category"):
             import_labels(con, bad)

@@ -25,8 +25,13 @@ def imported(db: Path) -> list[tuple[object, ...]]:
                            "ORDER BY asset, time").fetchall()
 
 
+def new_db(path: Path) -> Path:
+    with open_db(path, create=True):
+        return path
+
+
 def test_import_loads_rows_and_replaces_on_reimport(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    db, csv = tmp_path / "a.duckdb", tmp_path / "p.csv"
+    db, csv = new_db(tmp_path / "a.duckdb"), tmp_path / "p.csv"
     csv.write_text("asset,time,usd\nrlc,2026-08-03,1.5\n GLM ,2026-08-03T12:00:00Z,0.30\n")
     code, _, err = run(capsys, "prices", "import", str(csv), "--db", str(db))
     assert code == 0 and "imported 2 prices" in err
@@ -46,7 +51,7 @@ def test_import_loads_rows_and_replaces_on_reimport(capsys: pytest.CaptureFixtur
 ])
 def test_bad_file_is_a_one_line_error_and_changes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                           content: str, message: str) -> None:
-    db, good, bad = tmp_path / "a.duckdb", tmp_path / "good.csv", tmp_path / "bad.csv"
+    db, good, bad = new_db(tmp_path / "a.duckdb"), tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text("asset,time,usd\nMOR,2026-08-03,20\n")
     assert run(capsys, "prices", "import", str(good), "--db", str(db))[0] == 0
     bad.write_text(content)

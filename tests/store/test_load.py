@@ -40,7 +40,7 @@ def write_range(con: duckdb.DuckDBPyConnection, rng: BlockRange, tables: dict[st
 
 
 def test_rows_and_merged_coverage(tmp_path: Path) -> None:
-    with open_db(tmp_path / "a.duckdb") as con:
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
         ensure_event_table(con, SPEC)
         blocks = [Block(10, "0x" + "aa" * 32, 1_700_000_010)]
         assert write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 2**255)])}, blocks) == 1
@@ -57,7 +57,7 @@ def test_rows_and_merged_coverage(tmp_path: Path) -> None:
 
 
 def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
-    with open_db(tmp_path / "a.duckdb") as con:
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
         ensure_event_table(con, SPEC)
         bad = row(10, 0, 1)
         bad["amount"] = "not a number"
@@ -68,7 +68,7 @@ def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_rows_twice_in_one_answer_are_stored_once(tmp_path: Path) -> None:
-    with open_db(tmp_path / "a.duckdb") as con:
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
         ensure_event_table(con, SPEC)
         twice = cols([row(10, 0, 1), row(10, 0, 1), row(11, 0, 2)])
         assert write_range(con, BlockRange(0, 99), {SPEC.table: twice}, []) == 2
@@ -77,7 +77,7 @@ def test_rows_twice_in_one_answer_are_stored_once(tmp_path: Path) -> None:
 
 def test_ranges_written_together(tmp_path: Path) -> None:
     """Ranges that arrived in any order share a transaction, each with its rows, blocks and coverage."""
-    with open_db(tmp_path / "a.duckdb") as con:
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
         ensure_event_table(con, SPEC)
         later = RangeRows([SOURCE], BlockRange(100, 199), {SPEC.table: cols([row(150, 0, 2), row(150, 1, 3)])},
                           [Block(150, "0x" + "bb" * 32, 1_700_000_150)])
