@@ -19,6 +19,7 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 from typer.exceptions import Abort, Exit, TyperException
 
 from auditor.errors import AuditorError, InputError, Interrupted
@@ -57,7 +58,7 @@ def _render(table: Table, fmt: str = "table") -> None:
         for col in table.columns:
             rich_table.add_column(col, overflow="fold")
         for row in table.rows:
-            rich_table.add_row(*("" if v is None else str(v) for v in row))
+            rich_table.add_row(*(Text("" if v is None else str(v)) for v in row))  # never read as markup
         _out.print(rich_table)
 
 
@@ -108,9 +109,9 @@ def index(
                    + f"; {s.rpc_calls} RPC calls, "
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
-                   highlight=False)
+                   highlight=False, markup=False)
         for note in [*s.notes, *_untraced(s)]:
-            _err.print(f"  note: {note}", highlight=False)
+            _err.print(f"  note: {note}", highlight=False, markup=False)
 
 
 def _untraced(s: ChainSummary) -> list[str]:
@@ -156,7 +157,7 @@ def analyze(
                              ).fetchone()
     assert counts is not None
     _err.print(f"analyzed in {sum(s.seconds for s in steps):.2f}s: {counts[0]} rentals, {counts[1]} entities, "
-               f"{counts[2]} evidence rows", highlight=False)
+               f"{counts[2]} evidence rows", highlight=False, markup=False)
 
 
 @app.command()
@@ -217,7 +218,7 @@ def prices_import(
     with open_db(db) as con:
         loaded = import_prices(con, csv_file)
     _err.print(f"imported {loaded} prices from {csv_file.name}; run `auditor analyze` to apply them",
-               highlight=False)
+               highlight=False, markup=False)
 
 
 labels_app = typer.Typer(help="Service addresses (exchanges, bridges) that must never merge entities.",
@@ -238,7 +239,7 @@ def labels_import(
     with open_db(db) as con:
         loaded = import_labels(con, csv_file)
     _err.print(f"imported {loaded} labels from {csv_file.name}; run `auditor analyze` to apply them",
-               highlight=False)
+               highlight=False, markup=False)
 
 
 @app.command()
@@ -277,7 +278,7 @@ def demo(
     finally:
         progress.close()
     _err.print(f"demo done in {result.seconds:.1f}s: {result.rentals} rentals, {result.entities} entities",
-               highlight=False)
+               highlight=False, markup=False)
     typer.echo(f"database: {result.db_path}")
     typer.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
 

@@ -50,6 +50,9 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
         LEFT JOIN chains ch ON ch.chain_id = s.chain_id
         GROUP BY s.chain_id, s.source, s.kind, ch.head_block ORDER BY s.chain_id, s.source""").fetchall()
     funding = con.execute("SELECT chain_id, status, count(*) FROM funding GROUP BY ALL ORDER BY ALL").fetchall()
+    failures = con.execute(
+        "SELECT chain_id, step, count(*), min(reason) FROM enrichment_failures GROUP BY ALL ORDER BY ALL"
+    ).fetchall() if _has(con, "enrichment_failures") else []
     counts = []
     for (table,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
@@ -62,5 +65,13 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
               tuple(chains)),
         Table("Sources", ("chain_id", "source", "kind", "indexed_blocks", "behind_head"), tuple(sources)),
         Table("Funding discovery", ("chain_id", "status", "addresses"), tuple(funding)),
+        Table("Lookups that failed (retried on the next run)", ("chain_id", "step", "items", "a reason"),
+              tuple(failures)),
         Table("Row counts", ("table", "rows"), tuple(counts)),
     ]
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether a table exists: `status` reads databases of older versions as they are (it never migrates)."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()
+    return bool(row and row[0])

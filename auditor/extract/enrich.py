@@ -58,7 +58,9 @@ class StepFailures:
 
 
 def _reason(exc: RpcError, where: str) -> str:
+    """The provider's text as one printable line: it is stored, then shown on terminals and in reports."""
     text = " ".join(str(exc).split()).removeprefix(f"{where}: ")
+    text = "".join(c if c.isprintable() else "?" for c in text)
     return text[:REASON_CHARS] or type(exc).__name__
 
 
