@@ -163,7 +163,10 @@ def analyze(
 @app.command()
 def report(
     db: DbOption,
-    week: Annotated[str, typer.Option(help="ISO week YYYY-Www, or 'last' (latest week with rentals).")],
+    week: Annotated[str, typer.Option(
+        help="ISO week YYYY-Www, or 'last': the latest week whose end the indexed marketplace data of every "
+             "chain has reached (run on Monday after indexing: the week that just ended). A week the indexed "
+             "data does not reach is an error.")],
     out: Annotated[Path, typer.Option(help="Directory; the report goes to OUT/YYYY-Www/.", file_okay=False)]
     = Path("reports"),
     max_age: Annotated[float | None, typer.Option(
@@ -171,7 +174,8 @@ def report(
         help="Exit with an error, after writing the report, when any chain's newest indexed block is older "
              "than HOURS: lets cron or systemd alert on stale data.")] = None,
 ) -> None:
-    """Write the weekly report (report.md, report.html, CSV extracts) for one ISO week."""
+    """Write the weekly report (report.md, report.html, CSV extracts) for one ISO week; nothing is written for
+    a week the indexed data does not reach."""
     import datetime as dt
 
     from auditor.report import ensure_fresh, resolve_week, write_weekly_report
@@ -180,9 +184,7 @@ def report(
     if max_age is not None and max_age <= 0:
         raise InputError("--max-age must be a positive number of hours")
     with open_db(db, read_only=True) as con:
-        resolved = resolve_week(con, week)
-        out.mkdir(parents=True, exist_ok=True)
-        path = write_weekly_report(con, resolved, out)
+        path = write_weekly_report(con, resolve_week(con, week), out)
         typer.echo(str(path / "report.html"))
         if max_age is not None:
             ensure_fresh(con, dt.timedelta(hours=max_age), dt.datetime.now(dt.UTC))

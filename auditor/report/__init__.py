@@ -12,15 +12,17 @@ from pathlib import Path
 import duckdb
 
 from auditor.errors import InputError
+from auditor.report.completeness import UncoveredWeekError, resolve_week
 from auditor.report.dataset import collect
 from auditor.report.freshness import ChainFreshness, Freshness, StaleDataError, check_freshness, ensure_fresh
 from auditor.report.render import HTML_TEMPLATE, MARKDOWN_TEMPLATE, render_report, table_csv, write_text
-from auditor.report.weeks import parse_iso_week, parse_week, resolve_week
+from auditor.report.weeks import parse_iso_week, parse_week
 
 __all__ = [
     "ChainFreshness",
     "Freshness",
     "StaleDataError",
+    "UncoveredWeekError",
     "check_freshness",
     "ensure_fresh",
     "parse_iso_week",
@@ -32,7 +34,8 @@ __all__ = [
 def write_weekly_report(con: duckdb.DuckDBPyConnection, week: str, out_dir: Path) -> Path:
     """Writes out_dir/<YYYY-Www>/report.md, report.html and CSV extracts; returns that directory.
 
-    `week` is 'YYYY-Www' or 'last'. Re-running overwrites the same files.
+    `week` is 'YYYY-Www' or 'last' (the last complete week). Re-running overwrites the same files. A week the
+    indexed marketplace data does not reach raises UncoveredWeekError before anything is written.
     """
     label = resolve_week(con, week)
     data = collect(con, parse_week(label))

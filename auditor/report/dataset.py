@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from auditor.report.completeness import WeekCoverage, week_coverage
 from auditor.report.queries import Cell, Table, require_analysis, run
 from auditor.report.weeks import IsoWeek
 
@@ -39,7 +40,7 @@ TABLE_QUERIES = (
 )
 
 # Tables derived in Python from the query results (each is a CSV too).
-DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings")
+DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings", "week_coverage")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class ReportData:
 
     week: IsoWeek
     tables: dict[str, Table]
+    coverage: WeekCoverage
 
     @property
     def previous(self) -> IsoWeek:
@@ -100,10 +102,12 @@ class ReportData:
         return pivot_series(self.tables["weekly_series"], labels)
 
 
-def query_parameters(week: IsoWeek) -> dict[str, object]:
+def query_parameters(week: IsoWeek, coverage: WeekCoverage) -> dict[str, object]:
     """Every named parameter the report's queries may use; each query takes the ones it names."""
     previous, first = week.shifted(-1), week.shifted(1 - TRAILING_WEEKS)
     return {
+        "week_complete": coverage.complete,
+        "missing_data": coverage.missing(),
         "week_start": week.start,
         "week_end": week.end,
         "prev_start": previous.start,
@@ -117,9 +121,11 @@ def query_parameters(week: IsoWeek) -> dict[str, object]:
 
 
 def collect(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> ReportData:
-    """Runs every report query for the week; raises StoreError when the analysis has not run."""
+    """Runs every report query for the week; StoreError when the analysis has not run, UncoveredWeekError
+    when the indexed marketplace data does not reach into the week."""
     require_analysis(con)
-    params = query_parameters(week)
+    coverage = week_coverage(con, week)
+    params = query_parameters(week, coverage)
     tables = {name: run(con, name, params) for name in TABLE_QUERIES}
     entities = tables["entities"]
     ranks = entities.column("rank")
@@ -127,7 +133,8 @@ def collect(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> ReportData:
     tables["new_entities"] = entities.select("new_entities", [bool(n) for n in entities.column("is_new")])
     tables["top_entity_addresses"] = top_addresses(tables["entity_addresses"], tables["top_entities"])
     tables["report_settings"] = report_settings()
-    return ReportData(week, tables)
+    tables["week_coverage"] = coverage.table()
+    return ReportData(week, tables, coverage)
 
 
 def top_addresses(addresses: Table, top: Table) -> Table:
@@ -152,7 +159,8 @@ def report_settings() -> Table:
         ("top_entities", str(TOP_ENTITIES)),
         ("addresses_per_top_entity", f"{ADDRESSES_PER_ENTITY} (all in entity_addresses.csv)"),
         ("time_zone", "UTC for every time and week boundary"),
-        ("week_complete", "every chain's safe (indexed-to) block time is at or after the week's end"),
+        ("week_complete", "every marketplace source of every chain that has one is indexed over the whole week "
+                          "(block times known in the database, never beyond the safe block)"),
         ("h100e_estimate", "central, with low and high (rentals.h100e_hours_low / _high)"),
         ("utc_offset", "entities.utc_offset: the quietest 8 hours of the buyers' own transactions taken as "
                        "23:00-07:00 local time; blank under 40 events; ranks merge candidates, never merges"),

@@ -1,4 +1,4 @@
-"""ISO weeks: validating the user's week argument and resolving 'last' against the database."""
+"""ISO weeks: validating the user's week argument ('last' is resolved in completeness.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import duckdb
-
 from auditor.errors import InputError
-from auditor.report.queries import require_analysis, run
 
 LAST = "last"
 WEEK_FORMAT = re.compile(r"([0-9]{4})-W([0-9]{2})")
@@ -80,14 +77,3 @@ def parse_week(text: str) -> IsoWeek:
 def parse_iso_week(text: str) -> dt.date:
     """The Monday of ISO week 'YYYY-Www'; InputError for malformed or non-existent weeks."""
     return parse_week(text).monday
-
-
-def resolve_week(con: duckdb.DuckDBPyConnection, text: str) -> str:
-    """'last' becomes the latest ISO week with rentals; anything else is validated. Returns 'YYYY-Www'."""
-    if text.strip().lower() != LAST:
-        return parse_week(text).label
-    require_analysis(con)
-    day = run(con, "latest_rental_day").single()["day"]
-    if not isinstance(day, dt.date):
-        raise InputError("no rentals in the database yet, so there is no 'last' week to report")
-    return IsoWeek.containing(day).label

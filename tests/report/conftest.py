@@ -40,6 +40,7 @@ CREATE TABLE chains (chain_id BIGINT PRIMARY KEY, name VARCHAR, rpc_host VARCHAR
 CREATE TABLE sources (chain_id BIGINT, source VARCHAR, kind VARCHAR, marketplace VARCHAR, contract VARCHAR,
   start_block BIGINT, events VARCHAR[]);
 CREATE TABLE coverage (chain_id BIGINT, source VARCHAR, from_block BIGINT, to_block BIGINT);
+CREATE TABLE blocks (chain_id BIGINT, block_number BIGINT, block_hash VARCHAR, block_time TIMESTAMPTZ);
 CREATE TABLE analysis_runs (key VARCHAR, value VARCHAR);
 CREATE TABLE funding (chain_id BIGINT, address VARCHAR, status VARCHAR, funder VARCHAR, block_number BIGINT,
   block_time TIMESTAMPTZ, tx_hash VARCHAR, value_wei VARCHAR, value_eth DOUBLE, checked_to_block BIGINT);
@@ -48,6 +49,11 @@ CREATE TABLE entities (cluster_id VARCHAR, utc_offset INTEGER);
 """
 
 ARB, BASE = 42161, 8453
+# Each chain's block clock: (safe block, its time, seconds per block), so block numbers and times agree.
+CLOCKS = {
+    ARB: (299_999_960, dt.datetime(2026, 2, 20, 11, tzinfo=dt.UTC), 0.25),
+    BASE: (25_999_970, dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC), 2.0),
+}
 REPORT_WEEK = "2026-W07"
 DEVNET_WEEK = "2026-W46"  # the last week of the devnet economy (it closes on Monday 2026-11-16 00:00 UTC)
 
@@ -66,6 +72,16 @@ EXCHANGE = addr("ee")  # a funder of many buyers: a service address, so it merge
 EXCHANGE_REASON = "first funder of 25 buyers (more than 20)"
 UNKNOWN_GPU_RAW = '=RTX-9090 | <b>ULTRA</b>'
 
+def block_at(chain: int, when: dt.datetime) -> int:
+    safe, safe_time, seconds = CLOCKS[chain]
+    return safe - round((safe_time - when).total_seconds() / seconds)
+
+
+def time_of(chain: int, block: int) -> dt.datetime:
+    safe, safe_time, seconds = CLOCKS[chain]
+    return safe_time - dt.timedelta(seconds=(safe - block) * seconds)
+
+
 _counter = iter(range(1, 1000))
 LOW, HIGH = 0.75, 1.5   # every rental's low and high H100e-hours: 220.0 this week gives 165.0 to 330.0
 
@@ -79,7 +95,7 @@ def rental(
     start = dt.datetime.fromisoformat(time).replace(tzinfo=dt.UTC)
     end = None if open_ or hours is None else start + dt.timedelta(hours=hours)
     return (
-        chain, market, 1000 + n, start, "0x" + f"{n:064x}", n % 3, buyer, PROVIDER, gpu,
+        chain, market, block_at(chain, start), start, "0x" + f"{n:064x}", n % 3, buyer, PROVIDER, gpu,
         raw if raw is not None else (gpu or ""), count, start, end,
         None if open_ else hours, open_, token, amount, str(int(amount * 10**6)), usd,
         h100e, method if h100e is not None else None, kyc,
@@ -183,6 +199,16 @@ COVERAGE = [
     (BASE, "morpheus/Diamond#dd", 10, 25_999_970),
 ]
 
+# The blocks with logs: every rental's, and the first and last block of each coverage interval, so Arbitrum's
+# marketplace data runs from 2023-10-06 to 2026-02-20 10:56 (morpheus ends 960 blocks before the safe block)
+# with a 4-minute gap in livepeer in 2023; Base's from 2024-06-28 to 2026-02-20 10:00.
+BLOCKS = sorted({
+    *((r[0], r[2]) for r in RENTALS),
+    *((c[0], c[2]) for c in COVERAGE),
+    *((c[0], c[3]) for c in COVERAGE),
+})
+BLOCK_ROWS = [(chain, n, f"0x{chain:08x}{n:056x}", time_of(chain, n)) for chain, n in BLOCKS]
+
 ANALYSIS_RUNS = [
     ("clustering", "common first funder"),
     ("max_funder_fanout", "20"),
@@ -199,7 +225,7 @@ def build_database(path: Path) -> Path:
         inserts: dict[str, Sequence[tuple[object, ...]]] = {
             "rentals": RENTALS, "address_clusters": CLUSTERS, "cluster_evidence": EVIDENCE,
             "entity_weekly": ENTITY_WEEKLY, "gpu_specs": GPU_SPECS, "chains": CHAINS, "sources": SOURCES,
-            "coverage": COVERAGE, "analysis_runs": ANALYSIS_RUNS, "funding": FUNDING,
+            "coverage": COVERAGE, "blocks": BLOCK_ROWS, "analysis_runs": ANALYSIS_RUNS, "funding": FUNDING,
             "service_addresses": SERVICE_ADDRESSES,
         }
         for table, rows in inserts.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +16,7 @@ from auditor.report.dataset import ADDRESSES_PER_ENTITY, DERIVED_TABLES, TABLE_Q
 from auditor.report.formatting import csv_cell
 from auditor.report.weeks import parse_week
 
-from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr
+from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr, block_at
 
 SECTIONS = [
     "## 1. Headline",
@@ -193,12 +194,12 @@ def test_stale_analysis_is_flagged(ro_con: duckdb.DuckDBPyConnection, tmp_path: 
     assert "Analysis may be stale" not in (report_dir / "report.md").read_text(encoding="utf-8")
 
 
-def test_week_without_rentals(ro_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    out = write_weekly_report(ro_con, "2026-W20", tmp_path)
+def test_covered_week_without_rentals(ro_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    out = write_weekly_report(ro_con, "2025-W20", tmp_path)  # indexed, and nobody rented: a real zero
     (h,) = read_csv(out, "headline")
-    assert (h["rentals"], float(h["h100e_hours_no_kyc"]), h["week_complete"]) == ("0", 0.0, "false")
+    assert (h["rentals"], float(h["h100e_hours_no_kyc"]), h["week_complete"]) == ("0", 0.0, "true")
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "**Incomplete week.**" in md and "Arbitrum One" in md
+    assert "Incomplete week" not in md
     assert "No entity rented this week." in md
     assert read_csv(out, "weekly_series") == []
     assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
@@ -294,7 +295,9 @@ def test_freshness_and_unknowns_in_the_report(report_dir: Path) -> None:
     chains = {r["chain"]: r for r in read_csv(report_dir, "chains")}
     assert chains["Base"]["safe_time"] == "2026-02-20T10:00:00Z"
     assert float(chains["Base"]["hours_behind_head"]) == 1.0
-    assert chains["Arbitrum One"]["covers_week"] == "true"
+    assert chains["Arbitrum One"]["last_rental_time"] == "2026-02-15T23:59:59Z"
+    week = {r["chain"]: r for r in read_csv(report_dir, "week_coverage")}
+    assert [(r["covers_week"], float(r["covered_pct"])) for r in week.values()] == [("true", 100.0)] * 2
     coverage = {r["source"]: r for r in read_csv(report_dir, "coverage")}
     assert coverage["morpheus/Diamond#cc"]["blocks_behind_head"] == "1000"
     md = (report_dir / "report.md").read_text(encoding="utf-8")
@@ -325,12 +328,20 @@ def test_report_sections(report_dir: Path) -> None:
     assert [f"## {h}" for h in re.findall(r"<h2>([^<]+)</h2>", html)] == SECTIONS
 
 
-def test_week_is_complete_only_when_every_safe_block_is_past_its_end(db_path: Path, tmp_path: Path) -> None:
+def test_week_is_complete_only_when_every_marketplace_source_is_indexed_past_its_end(
+    db_path: Path, tmp_path: Path
+) -> None:
     copy = shutil.copy(db_path, tmp_path / "behind.duckdb")
     con = duckdb.connect(str(copy))
-    # The head is past the week's end but the indexed (safe) block is not: the week is not complete yet.
-    con.execute("UPDATE chains SET safe_time = TIMESTAMPTZ '2026-02-15 23:00:00+00' WHERE chain_id = $c", {"c": BASE})
+    # Base's own safe block is past the week, but one of its marketplace sources stops on Sunday 23:00.
+    con.execute("INSERT INTO sources VALUES ($c, 'spheron/Lease#ee', 'marketplace', 'spheron', $a, 10, NULL)",
+                {"c": BASE, "a": addr("0e")})
+    con.execute("INSERT INTO coverage VALUES ($c, 'spheron/Lease#ee', 10, $b)",
+                {"c": BASE, "b": block_at(BASE, dt.datetime(2026, 2, 15, 23, tzinfo=dt.UTC))})
+    con.execute("INSERT INTO blocks VALUES ($c, $b, '0xee', TIMESTAMPTZ '2026-02-15 23:00:00+00')",
+                {"c": BASE, "b": block_at(BASE, dt.datetime(2026, 2, 15, 23, tzinfo=dt.UTC))})
     out = write_weekly_report(con, REPORT_WEEK, tmp_path / "out")
     con.close()
     (h,) = read_csv(out, "headline")
-    assert (h["week_complete"], h["chains_behind"]) == ("false", "Base")
+    assert (h["week_complete"], h["missing_data"]) == (
+        "false", "data covers Mon 00:00 to Sun 23:00 UTC (99.4% of the week) on Base")

@@ -89,5 +89,5 @@ def test_one_missing_analysis_table_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_every_sql_file_is_run_by_the_report() -> None:
-    used = {*TABLE_QUERIES, "tables", "latest_rental_day", "freshness"}  # analysis check, 'last', ensure_fresh
+    used = {*TABLE_QUERIES, "tables", "marketplace_coverage", "freshness"}  # analysis check, coverage, ensure_fresh
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == used

@@ -51,15 +51,15 @@ def test_every_day_lies_in_the_week_its_label_parses_to(day: dt.date) -> None:
     assert parse_week(week.label) == week
 
 
-def test_resolve_last_picks_the_newest_rentals_week(ro_con: duckdb.DuckDBPyConnection) -> None:
-    assert resolve_week(ro_con, "last") == "2026-W07"
+def test_resolve_last_picks_the_last_complete_week(ro_con: duckdb.DuckDBPyConnection) -> None:
+    assert resolve_week(ro_con, "last") == "2026-W07"  # indexed to Friday 2026-02-20: W08 is not complete
     assert resolve_week(ro_con, "2026-w05") == "2026-W05"
 
 
-def test_resolve_last_without_rentals_is_an_input_error(tmp_path: Path) -> None:
+def test_resolve_last_without_indexed_data_is_an_input_error(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     con.execute(SCHEMA)
-    with pytest.raises(InputError, match="no rentals"):
+    with pytest.raises(InputError, match="no complete week to report yet: no marketplace source has been indexed"):
         resolve_week(con, "last")
 
 

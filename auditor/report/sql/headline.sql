@@ -1,7 +1,7 @@
 -- headline: this week's totals beside the previous week's, the change, and how fresh the data is.
--- The week is complete when every chain's safe (indexed-to) block is at or past the week's end.
 -- params: week_start, week_end, prev_start (TIMESTAMPTZ instants, half-open [start, end)),
---         week_label, week_monday, week_sunday, prev_label (for display only)
+--         week_label, week_monday, week_sunday, prev_label (for display only),
+--         week_complete, missing_data (from the marketplace sources' coverage, computed in completeness.py)
 -- A buyer missing from address_clusters counts as an entity of its own, so no rental is dropped.
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
@@ -32,12 +32,6 @@ WITH clusters AS (
         count(*) FILTER (WHERE this_week AND is_open) AS open_leases,
         count(*) FILTER (WHERE this_week AND gpu_model IS NULL) AS rentals_unknown_gpu
     FROM two_weeks
-), heads AS (
-    SELECT
-        count(*) > 0 AND bool_and(coalesce(safe_time >= $week_end, false)) AS week_complete,
-        coalesce(string_agg(name, ', ' ORDER BY chain_id)
-            FILTER (WHERE safe_time IS NULL OR safe_time < $week_end), '') AS chains_behind
-    FROM chains
 )
 SELECT
     $week_label AS week,
@@ -45,8 +39,8 @@ SELECT
     $week_sunday AS week_end,
     $prev_label AS previous_week,
     (SELECT strftime(max(block_time) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') FROM rentals) AS data_as_of,
-    heads.week_complete,
-    heads.chains_behind,
+    $week_complete AS week_complete,
+    $missing_data AS missing_data,
     t.h100e_hours_no_kyc,
     t.h100e_hours_no_kyc_low,
     t.h100e_hours_no_kyc_high,
@@ -80,4 +74,4 @@ SELECT
     t.payment_usd,
     t.rentals_without_usd,
     t.rentals_without_amount
-FROM totals AS t, heads
+FROM totals AS t
