@@ -22,7 +22,8 @@ UPDATE rentals SET
     h100e_hours_high = payment_usd / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'low')
 WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL AND coalesce(workload, '') NOT IN ('transcoding', 'cpu');
 
--- Rows in one canonical order, whatever order the indexer happened to store events in: floating-point sums
--- over rentals (reports, analysts' queries) then come out the same to the last bit on every run.
+-- Rows in one canonical order, whatever order the indexer happened to store events in. That does not make
+-- floating-point sums reproducible (DuckDB adds in parallel, in a thread-dependent order): whatever sums these
+-- columns for a figure casts each value to DECIMAL(38, 9) first, as entity_weekly, entities and the report do.
 CREATE OR REPLACE TABLE rentals AS
 SELECT * FROM rentals ORDER BY chain_id, block_number, log_index, marketplace, tx_hash;

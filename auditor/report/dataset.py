@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 
@@ -48,7 +49,7 @@ class WeeklySeries:
 
     weeks: tuple[str, ...]
     marketplaces: tuple[str, ...]
-    h100e_hours: tuple[tuple[float, ...], ...]  # [marketplace][week]
+    h100e_hours: tuple[tuple[Decimal, ...], ...]  # [marketplace][week], exact
     rentals: tuple[tuple[int, ...], ...]
 
     @property
@@ -68,7 +69,7 @@ class WeeklySeries:
             row: dict[str, Cell] = {
                 "week": week,
                 "total_rentals": sum(r[i] for r in self.rentals),
-                "total_h100e_hours": sum(h[i] for h in self.h100e_hours),
+                "total_h100e_hours": sum((h[i] for h in self.h100e_hours), Decimal(0)),
             }
             row.update({m: self.h100e_hours[j][i] for j, m in enumerate(self.marketplaces)})
             rows.append(row)
@@ -165,19 +166,21 @@ def report_settings() -> Table:
 def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:
     """Pivots weekly_series rows; weeks without rows (no marketplace active in the window) are zeros."""
     markets = tuple(sorted({str(m) for m in table.column("marketplace")}))
-    hours = {(str(r["marketplace"]), str(r["week"])): as_float(r["h100e_hours"]) for r in table.records()}
+    hours = {(str(r["marketplace"]), str(r["week"])): as_decimal(r["h100e_hours"]) for r in table.records()}
     counts = {(str(r["marketplace"]), str(r["week"])): as_int(r["rentals"]) for r in table.records()}
     return WeeklySeries(
         weeks,
         markets,
-        tuple(tuple(hours.get((m, w), 0.0) for w in weeks) for m in markets),
+        tuple(tuple(hours.get((m, w), Decimal(0)) for w in weeks) for m in markets),
         tuple(tuple(counts.get((m, w), 0) for w in weeks) for m in markets),
     )
 
 
-def as_float(value: Cell) -> float:
-    """A numeric cell as float; NULL (no rentals) is 0."""
-    return float(value) if isinstance(value, int | float) else 0.0
+def as_decimal(value: Cell) -> Decimal:
+    """A numeric cell as an exact Decimal; NULL (no rentals) is 0."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(value) if isinstance(value, int | float) else Decimal(0)
 
 
 def as_int(value: Cell) -> int:

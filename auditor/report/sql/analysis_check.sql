@@ -4,13 +4,13 @@
 WITH clustered AS (
     SELECT DISTINCT address FROM address_clusters
 ), weekly AS (
-    SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+    SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM entity_weekly
     WHERE week_start = $week_monday
 ), direct AS (
     SELECT
         count(*) AS rentals,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((r.h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(DISTINCT r.buyer) FILTER (WHERE c.address IS NULL) AS unclustered_buyers
     FROM rentals AS r
     LEFT JOIN clustered AS c ON c.address = r.buyer

@@ -9,9 +9,9 @@ WITH clusters AS (
         count(*) AS rentals,
         count(DISTINCT r.buyer) AS buyers,
         count(DISTINCT coalesce(c.cluster_id, r.buyer)) AS entities,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((r.h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
-        fsum(r.payment_usd) AS payment_usd,
+        sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
         string_agg(DISTINCT r.marketplace, ', ' ORDER BY r.marketplace) AS marketplaces
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer

@@ -16,7 +16,7 @@ WITH specs AS (
         eccn AS eccn_oct2023,
         coalesce(string_agg(DISTINCT gpu_model, ', ' ORDER BY gpu_model), '') AS gpu_models,
         count(*) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate
     FROM classed
     GROUP BY eccn

@@ -14,8 +14,8 @@ WITH specs AS (
         any_value(s.h100e) AS h100e_per_gpu,
         count(*) AS rentals,
         coalesce(sum(r.gpu_count), 0) AS gpus,
-        coalesce(fsum(r.duration_hours * r.gpu_count), 0) AS gpu_hours,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((r.duration_hours * r.gpu_count)::DECIMAL(38, 9)), 0) AS gpu_hours,
+        coalesce(sum((r.h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
         r.gpu_model IS NULL AS is_unknown
     FROM rentals AS r

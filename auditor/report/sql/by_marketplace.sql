@@ -8,11 +8,11 @@ WITH clusters AS (
         count(*) AS rentals,
         count(DISTINCT r.buyer) AS buyers,
         count(DISTINCT coalesce(c.cluster_id, r.buyer)) AS entities,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
-        coalesce(fsum(r.h100e_hours_low), 0) AS h100e_hours_low,
-        coalesce(fsum(r.h100e_hours_high), 0) AS h100e_hours_high,
+        coalesce(sum((r.h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
+        coalesce(sum((r.h100e_hours_low)::DECIMAL(38, 9)), 0) AS h100e_hours_low,
+        coalesce(sum((r.h100e_hours_high)::DECIMAL(38, 9)), 0) AS h100e_hours_high,
         count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
-        fsum(r.payment_usd) AS payment_usd,
+        sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
         count(*) FILTER (WHERE r.is_open) AS open_leases
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer

@@ -52,12 +52,12 @@ WITH clusters AS (
     SELECT
         entity,
         bool_and(clustered) AS clustered,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(*) AS rentals,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate,
         count(DISTINCT buyer) AS active_buyers,
         string_agg(DISTINCT marketplace, ', ' ORDER BY marketplace) AS marketplaces,
-        fsum(payment_usd) AS payment_usd
+        sum(payment_usd::DECIMAL(38, 9)) AS payment_usd
     FROM attributed
     WHERE block_time >= $week_start AND block_time < $week_end
     GROUP BY entity

@@ -19,7 +19,7 @@ WITH clusters AS (
     FROM active AS a
     WHERE a.entity NOT IN (SELECT cluster_id FROM clusters)
 ), weekly AS (
-    SELECT buyer, count(*) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+    SELECT buyer, count(*) AS rentals, coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM rentals
     WHERE block_time >= $week_start AND block_time < $week_end
     GROUP BY buyer

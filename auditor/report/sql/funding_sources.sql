@@ -9,7 +9,7 @@ WITH clusters AS (
         r.buyer,
         coalesce(c.cluster_id, r.buyer) AS entity,
         count(*) AS rentals,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours
+        coalesce(sum((r.h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer
     WHERE r.block_time >= $week_start AND r.block_time < $week_end
@@ -38,7 +38,7 @@ WITH clusters AS (
         count(*) AS buyers,
         count(DISTINCT entity) AS entities,
         sum(rentals) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours
+        coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM classed
     GROUP BY funding_source
 )

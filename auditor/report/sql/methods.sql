@@ -8,7 +8,7 @@ WITH labelled AS (
     FROM rentals
     WHERE block_time >= $week_start AND block_time < $week_end
 )
-SELECT method, count(*) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+SELECT method, count(*) AS rentals, coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours
 FROM labelled
 GROUP BY method
 ORDER BY method = 'not estimated', method

@@ -9,7 +9,7 @@ SELECT
     coalesce(string_agg(DISTINCT price_source, '; ' ORDER BY price_source), '-') AS price_sources,
     min(price_usd) AS min_price_usd,
     max(price_usd) AS max_price_usd,
-    fsum(payment_usd) AS payment_usd
+    sum(payment_usd::DECIMAL(38, 9)) AS payment_usd
 FROM rentals
 WHERE block_time >= $week_start AND block_time < $week_end
 GROUP BY ALL

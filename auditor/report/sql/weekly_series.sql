@@ -18,7 +18,7 @@ WITH weeks AS (
         week_start,
         marketplace,
         count(*) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        coalesce(sum((h100e_hours)::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate
     FROM windowed
     GROUP BY ALL
