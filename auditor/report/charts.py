@@ -119,9 +119,9 @@ def _finish(fig: Figure, ax: Axes, series: WeeklySeries) -> str:
     return buffer.getvalue()
 
 
-def _floats(values: tuple[tuple[Decimal, ...], ...]) -> tuple[tuple[float, ...], ...]:
-    """Bar heights: the exact sums as floats, which only place pixels."""
-    return tuple(tuple(float(v) for v in row) for row in values)
+def _floats(values: tuple[tuple[Decimal | None, ...], ...]) -> tuple[tuple[float, ...], ...]:
+    """Bar heights: the exact sums as floats, which only place pixels; no estimate draws no bar."""
+    return tuple(tuple(0.0 if v is None else float(v) for v in row) for row in values)
 
 
 def _colour(index: int) -> str:

@@ -49,7 +49,7 @@ class WeeklySeries:
 
     weeks: tuple[str, ...]
     marketplaces: tuple[str, ...]
-    h100e_hours: tuple[tuple[Decimal, ...], ...]  # [marketplace][week], exact
+    h100e_hours: tuple[tuple[Decimal | None, ...], ...]  # [marketplace][week], exact; None: not estimated
     rentals: tuple[tuple[int, ...], ...]
 
     @property
@@ -69,7 +69,7 @@ class WeeklySeries:
             row: dict[str, Cell] = {
                 "week": week,
                 "total_rentals": sum(r[i] for r in self.rentals),
-                "total_h100e_hours": sum((h[i] for h in self.h100e_hours), Decimal(0)),
+                "total_h100e_hours": sum((h[i] for h in self.h100e_hours if h[i] is not None), Decimal(0)),
             }
             row.update({m: self.h100e_hours[j][i] for j, m in enumerate(self.marketplaces)})
             rows.append(row)
@@ -164,7 +164,8 @@ def report_settings() -> Table:
 
 
 def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:
-    """Pivots weekly_series rows; weeks without rows (no marketplace active in the window) are zeros."""
+    """Pivots weekly_series rows; weeks without rows (no marketplace active in the window) are zeros; a week
+    whose rentals have no estimate is None."""
     markets = tuple(sorted({str(m) for m in table.column("marketplace")}))
     hours = {(str(r["marketplace"]), str(r["week"])): as_decimal(r["h100e_hours"]) for r in table.records()}
     counts = {(str(r["marketplace"]), str(r["week"])): as_int(r["rentals"]) for r in table.records()}
@@ -176,11 +177,11 @@ def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:
     )
 
 
-def as_decimal(value: Cell) -> Decimal:
-    """A numeric cell as an exact Decimal; NULL (no rentals) is 0."""
-    if isinstance(value, Decimal):
+def as_decimal(value: Cell) -> Decimal | None:
+    """A numeric cell as an exact Decimal; NULL (rentals, none estimated) stays None."""
+    if isinstance(value, Decimal) or value is None:
         return value
-    return Decimal(value) if isinstance(value, int | float) else Decimal(0)
+    return Decimal(value) if isinstance(value, int | float) else None
 
 
 def as_int(value: Cell) -> int:

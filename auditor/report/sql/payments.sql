@@ -1,5 +1,6 @@
 -- payments: this week's payments per chain, marketplace and token, in token units and USD where priced
 -- (NULL, not 0, when no amount or price is known).
+-- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_start, week_end
 SELECT
     r.chain_id,

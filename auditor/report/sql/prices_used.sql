@@ -1,5 +1,6 @@
 -- prices_used: this week's payments per token: how many got a USD value, from which price sources, at what
 -- prices. A payment without a price is counted here and left unvalued everywhere else.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_start, week_end
 SELECT
     coalesce(payment_token, 'none') AS token,
