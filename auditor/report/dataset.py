@@ -69,7 +69,7 @@ class WeeklySeries:
             row: dict[str, Cell] = {
                 "week": week,
                 "total_rentals": sum(r[i] for r in self.rentals),
-                "total_h100e_hours": sum((h[i] for h in self.h100e_hours if h[i] is not None), Decimal(0)),
+                "total_h100e_hours": sum((v for h in self.h100e_hours if (v := h[i]) is not None), Decimal(0)),
             }
             row.update({m: self.h100e_hours[j][i] for j, m in enumerate(self.marketplaces)})
             rows.append(row)
