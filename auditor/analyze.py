@@ -180,7 +180,11 @@ ASSUMPTIONS = {
                      "transcoding, iExec CPU deals and Morpheus sessions (no price in the events) are not estimated",
     "prices": "a payment's USD value uses the token's latest price at or before its block (Chainlink feeds "
               "indexed on-chain, else `auditor prices import`), no older than max_price_age_hours",
-    "open_rentals": "open leases, sessions, tasks and streams count up to the chain's last indexed (safe) block",
+    "open_rentals": "open leases, sessions, tasks and streams count up to the chain's last indexed (safe) block; "
+                    "a payment up front for a set time (Swan tasks, iExec deals) is credited in proportion to the "
+                    "share of that time elapsed (rentals.accrued_share)",
+    "h100e_cap": "where GPU-hours are known, payment-based H100e-hours never exceed GPU-hours x the largest H100e "
+                 "factor the GPU could be (the largest in gpu_specs when the model is unknown)",
     "week": "ISO week (Monday 00:00 UTC) of the rental's block time",
 }
 

@@ -15,12 +15,14 @@ CREATE OR REPLACE TABLE rentals (
     gpu_count INTEGER,
     start_time TIMESTAMPTZ,
     end_time TIMESTAMPTZ,       -- NULL while open
-    duration_hours DOUBLE,      -- open rentals: up to the last indexed (safe) block of the chain
+    duration_hours DOUBLE,      -- end_time - start_time; open rentals: up to the last indexed (safe) block
     is_open BOOLEAN,
     payment_token VARCHAR,
     payment_amount DOUBLE,      -- token units, decimals applied
     payment_raw VARCHAR,        -- the exact on-chain integer
     payment_usd DOUBLE,         -- payment_amount x the token's latest USD price at block_time
+    accrued_share DOUBLE,       -- open rentals paid up front: the share of the paid time elapsed by the safe
+                                -- block (0-1), which payment-based H100e-hours are scaled by; NULL: all of it
     h100e_hours DOUBLE,         -- central estimate; NULL when it cannot be estimated
     h100e_method VARCHAR,       -- duration | payment
     kyc VARCHAR,                -- none: a bare wallet can rent

@@ -4,8 +4,11 @@
 --          deal's requester from viewDeal), the provider the workerpool of the deal's SchedulerNotice. Payment in
 --          RLC (9 decimals). viewDeal (iexec_deals) gives the tag (bit 8 = GPU: workload gpu or cpu) and the
 --          category, whose reference time x 10 is a task's deadline. Task ids are keccak256(dealid, index) for
---          index < volume; run time is TaskInitialize to TaskFinalize, summed over tasks; an unfinished task
---          runs to the chain's last indexed block, never past its deadline.
+--          index < volume. The deal runs from its first TaskInitialize to its last TaskFinalize (duration_hours
+--          is that span, wall-clock, not summed over tasks); an unfinished task runs to the chain's last indexed
+--          block, never past its deadline. The payment is locked for all tasks up front: an open deal has
+--          earned, per task, all of it once finalized, else the share of its time to the deadline elapsed
+--          (accrued_share, the mean over the deal's tasks; 0 for a task not started).
 -- parameters: none
 INSERT INTO rentals BY NAME
 WITH categories AS (
@@ -33,10 +36,14 @@ WITH categories AS (
     SELECT t.chain_id, t.tx_hash, t.log_index, count(*) AS volume,
            min(i.started) AS first_start,
            count(f.finished) = count(*) AS all_finished,
-           max(f.finished) AS last_finish,
-           sum(greatest(0.0, epoch(coalesce(f.finished, least(ch.safe_time, d.deadline), ch.safe_time))
-                             - epoch(i.started)) / 3600.0
-               ORDER BY t.taskid) AS run_hours
+           max(CASE WHEN f.finished IS NOT NULL THEN f.finished
+                    WHEN i.started IS NOT NULL THEN least(ch.safe_time, d.deadline) END) AS last_until,
+           avg(CASE WHEN f.finished IS NOT NULL THEN 1.0
+                    WHEN i.started IS NULL THEN 0.0
+                    WHEN d.deadline IS NULL OR d.deadline <= i.started THEN 1.0
+                    ELSE least(1.0, greatest(0.0, epoch(least(ch.safe_time, d.deadline)) - epoch(i.started))
+                                    / (epoch(d.deadline) - epoch(i.started))) END
+               ORDER BY t.taskid) AS task_share
     FROM tasks t
     LEFT JOIN (SELECT chain_id, taskid, min(block_time) AS started FROM iexec_task_initialize GROUP BY ALL) i
            ON i.chain_id = t.chain_id AND i.taskid = t.taskid
@@ -48,8 +55,10 @@ WITH categories AS (
 )
 SELECT m.chain_id, 'iexec' AS marketplace, m.block_number, m.block_time, m.tx_hash, m.log_index,
        coalesce(m.requester, d.requester) AS buyer, coalesce(m.workerpool, d.workerpool) AS provider,
-       r.first_start AS start_time, CASE WHEN r.all_finished THEN r.last_finish END AS end_time,
-       r.run_hours AS duration_hours, NOT coalesce(r.all_finished, false) AS is_open,
+       r.first_start AS start_time, CASE WHEN r.all_finished THEN r.last_until END AS end_time,
+       greatest(0.0, coalesce(epoch(r.last_until) - epoch(r.first_start), 0.0)) / 3600.0 AS duration_hours,
+       NOT coalesce(r.all_finished, false) AS is_open,
+       CASE WHEN NOT coalesce(r.all_finished, false) THEN coalesce(r.task_share, 0.0) END AS accrued_share,
        'RLC' AS payment_token, m.locked::DOUBLE / 1e9 AS payment_amount, m.locked AS payment_raw,
        'payment' AS h100e_method, 'none' AS kyc, d.workload
 FROM matched m

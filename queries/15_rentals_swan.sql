@@ -1,8 +1,9 @@
 -- name: rentals_swan
 -- purpose: one rental per Swan Chain task (TaskCreated): the user pays reward SWAN to the computing providers in
 --          cpList for duration seconds. The last TaskExtended sets a new total duration; TaskTerminated ends it
---          early. The end is open while after the chain's last indexed block. GPU-hours assume one GPU per
---          listed provider; the GPU model is off-chain, so H100e is payment-based (19_values).
+--          early. The end is open while after the chain's last indexed block; an open task has earned the
+--          share of its paid duration elapsed by then (accrued_share). GPU-hours assume one GPU per listed
+--          provider; the GPU model is off-chain, so H100e is payment-based (19_values).
 -- parameters: none
 INSERT INTO rentals BY NAME
 WITH extended AS (
@@ -12,7 +13,7 @@ WITH extended AS (
     SELECT chain_id, contract, taskUid, min(terminateTimestamp) AS ts
     FROM swan_task_terminated GROUP BY ALL
 ), tasks AS (
-    SELECT t.*, ch.safe_time,
+    SELECT t.*, ch.safe_time, least(coalesce(e.total, t.duration), 10 ** 10)::BIGINT AS paid_seconds,
            least(t.block_time + to_seconds(least(coalesce(e.total, t.duration), 10 ** 10)::BIGINT),
                  to_timestamp(least(x.ts, 10 ** 11)::BIGINT)) AS ends_at
     FROM swan_task_created t
@@ -30,6 +31,7 @@ SELECT chain_id, 'swan' AS marketplace, block_number, block_time, tx_hash, log_i
        len(cpList) AS gpu_count,
        block_time AS start_time, CASE WHEN NOT still_open THEN ends_at END AS end_time,
        hours AS duration_hours, still_open AS is_open, hours * len(cpList) AS gpu_hours,
+       CASE WHEN still_open THEN least(1.0, hours * 3600.0 / nullif(paid_seconds, 0)) END AS accrued_share,
        'SWAN' AS payment_token, reward::DOUBLE / 1e18 AS payment_amount, reward::VARCHAR AS payment_raw,
        'payment' AS h100e_method, 'none' AS kyc
 FROM hours;

@@ -7,11 +7,11 @@ SELECT c.cluster_id,
        CAST(date_trunc('week', r.block_time) AS DATE) AS week_start,
        r.marketplace,
        count(*) AS rentals,
-       -- summed in a fixed order: floating-point sums must not depend on how the rows were loaded
-       sum(r.payment_usd ORDER BY r.chain_id, r.block_number, r.log_index) AS payment_usd,
-       sum(r.h100e_hours ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours,
-       sum(r.h100e_hours_low ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours_low,
-       sum(r.h100e_hours_high ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours_high
+       -- exact: DECIMAL sums, unlike floating-point ones, do not depend on row order or thread count
+       sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
+       sum(r.h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
+       sum(r.h100e_hours_low::DECIMAL(38, 9)) AS h100e_hours_low,
+       sum(r.h100e_hours_high::DECIMAL(38, 9)) AS h100e_hours_high
 FROM rentals r
 JOIN address_clusters c ON c.address = r.buyer
 GROUP BY ALL

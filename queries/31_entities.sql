@@ -51,10 +51,10 @@ usage AS (
     SELECT c.cluster_id, list(DISTINCT r.marketplace ORDER BY r.marketplace) AS marketplaces,
            list(DISTINCT r.chain_id ORDER BY r.chain_id) AS chains, count(*) AS rentals,
            min(r.block_time) AS first_rental, max(r.block_time) AS last_rental,
-           sum(r.payment_usd ORDER BY r.chain_id, r.block_number, r.log_index) AS payment_usd,
-           sum(r.h100e_hours ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours,
-           sum(r.h100e_hours_low ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours_low,
-           sum(r.h100e_hours_high ORDER BY r.chain_id, r.block_number, r.log_index) AS h100e_hours_high
+           sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
+           sum(r.h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
+           sum(r.h100e_hours_low::DECIMAL(38, 9)) AS h100e_hours_low,
+           sum(r.h100e_hours_high::DECIMAL(38, 9)) AS h100e_hours_high
     FROM rentals r JOIN address_clusters c ON c.address = r.buyer
     GROUP BY c.cluster_id
 )

@@ -120,9 +120,13 @@ class Prices:
         return series[i][1]
 
 
-def test_payments_valued_and_turned_into_h100e_hours(rentals: Rentals,
-                                                      truth: dict[str, Any]) -> None:
-    prices, h100 = Prices(truth), default_h100_hour_price()
+def largest_factor(db: Path) -> float:
+    return float(rows(db, "SELECT max(h100e) AS top FROM gpu_specs")[0]["top"])
+
+
+def test_payments_valued_and_turned_into_h100e_hours(rentals: Rentals, truth: dict[str, Any],
+                                                      analysed_db: Path) -> None:
+    prices, h100, top = Prices(truth), default_h100_hour_price(), largest_factor(analysed_db)
     decimals = {"ETH": 18, "RLC": 9, "SWAN": 18, "ALEPH": 18, "GLM": 18}
     valued: dict[str, int] = defaultdict(int)
     for r in truth["rentals"]:
@@ -137,11 +141,13 @@ def test_payments_valued_and_turned_into_h100e_hours(rentals: Rentals,
         if r.get("workload") == "transcoding" or (r["marketplace"] == "iexec" and not r["iexec_tag"] & 0x100):
             assert got["h100e_hours"] is None, key(r)
             continue
-        usd = amount * price
+        # an open rental is credited the share of its paid time that has run; GPU-hours cap the rest
+        usd = amount * price * (1.0 if got["accrued_share"] is None else got["accrued_share"])
+        cap = float("inf") if got["gpu_hours"] is None else got["gpu_hours"] * top
         assert got["h100e_method"] == "payment"
-        assert got["h100e_hours"] == pytest.approx(usd / h100.central, rel=1e-9)
-        assert got["h100e_hours_low"] == pytest.approx(usd / h100.high, rel=1e-9)
-        assert got["h100e_hours_high"] == pytest.approx(usd / h100.low, rel=1e-9)
+        assert got["h100e_hours"] == pytest.approx(min(usd / h100.central, cap), rel=1e-9)
+        assert got["h100e_hours_low"] == pytest.approx(min(usd / h100.high, cap), rel=1e-9)
+        assert got["h100e_hours_high"] == pytest.approx(min(usd / h100.low, cap), rel=1e-9)
         valued[r["marketplace"]] += 1
     assert set(valued) == {"livepeer", "iexec", "swan", "aleph", "golem"}
 
@@ -187,3 +193,36 @@ def test_iexec_deals_read_with_their_gpu_tag_and_deadline(analysed_db: Path, ren
         kinds.add(got["workload"])
         assert got["workload"] == ("gpu" if r["iexec_tag"] & 0x100 else "cpu")
     assert kinds == {"gpu", "cpu"}
+
+
+def test_iexec_duration_is_end_minus_start(rentals: Rentals, analysed_db: Path) -> None:
+    safe = {r["chain_id"]: r["safe_ts"] for r in rows(analysed_db, "SELECT chain_id, epoch(safe_time) AS safe_ts "
+                                                                  "FROM chains")}
+    iexec = [r for r in rentals.values() if r["marketplace"] == "iexec"]
+    closed = [r for r in iexec if r["end_ts"] is not None]
+    assert len(closed) >= 100 and any(r["is_open"] for r in iexec)
+    for r in closed:
+        assert r["duration_hours"] == pytest.approx((r["end_ts"] - r["start_ts"]) / 3600, abs=1e-9), r["tx_hash"]
+    for r in iexec:
+        if r["is_open"] and r["start_ts"] is not None:
+            assert 0 <= r["duration_hours"] <= (safe[r["chain_id"]] - r["start_ts"]) / 3600 + 1e-9, r["tx_hash"]
+
+
+def test_h100e_hours_never_exceed_gpu_hours_times_the_largest_factor(rentals: Rentals, analysed_db: Path) -> None:
+    top = largest_factor(analysed_db)
+    with_hours = [r for r in rentals.values() if r["gpu_hours"] is not None and r["h100e_hours"] is not None]
+    assert {r["marketplace"] for r in with_hours} == {"spheron", "swan"}
+    for r in with_hours:
+        for column in ("h100e_hours_low", "h100e_hours", "h100e_hours_high"):
+            assert r[column] <= r["gpu_hours"] * top * (1 + 1e-12), (r["tx_hash"], column)
+
+
+def test_open_tasks_paid_up_front_are_credited_only_what_has_run(rentals: Rentals) -> None:
+    central = default_h100_hour_price().central
+    open_swan = [r for r in rentals.values() if r["marketplace"] == "swan" and r["is_open"]]
+    assert open_swan
+    for r in open_swan:
+        assert 0 < r["accrued_share"] < 1
+        assert r["h100e_hours"] < r["payment_usd"] / central
+    closed = [r for r in rentals.values() if not r["is_open"] and r["marketplace"] in ("swan", "iexec")]
+    assert closed and all(r["accrued_share"] is None for r in closed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import matplotlib
@@ -69,7 +70,7 @@ def render_charts(series: WeeklySeries) -> tuple[Chart, ...]:
         Chart(
             "h100e_hours_by_week",
             f"H100e-hours per week by marketplace, {span}",
-            _stacked_bars(series, series.h100e_hours, "H100e-hours", integer=False),
+            _stacked_bars(series, _floats(series.h100e_hours), "H100e-hours", integer=False),
         ),
         Chart(
             "rentals_by_week",
@@ -116,6 +117,11 @@ def _finish(fig: Figure, ax: Axes, series: WeeklySeries) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata=NO_METADATA)
     return buffer.getvalue()
+
+
+def _floats(values: tuple[tuple[Decimal | None, ...], ...]) -> tuple[tuple[float, ...], ...]:
+    """Bar heights: the exact sums as floats, which only place pixels; no estimate draws no bar."""
+    return tuple(tuple(0.0 if v is None else float(v) for v in row) for row in values)
 
 
 def _colour(index: int) -> str:

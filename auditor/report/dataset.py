@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 
@@ -49,7 +50,7 @@ class WeeklySeries:
 
     weeks: tuple[str, ...]
     marketplaces: tuple[str, ...]
-    h100e_hours: tuple[tuple[float, ...], ...]  # [marketplace][week]
+    h100e_hours: tuple[tuple[Decimal | None, ...], ...]  # [marketplace][week], exact; None: not estimated
     rentals: tuple[tuple[int, ...], ...]
 
     @property
@@ -69,7 +70,7 @@ class WeeklySeries:
             row: dict[str, Cell] = {
                 "week": week,
                 "total_rentals": sum(r[i] for r in self.rentals),
-                "total_h100e_hours": sum(h[i] for h in self.h100e_hours),
+                "total_h100e_hours": sum((v for h in self.h100e_hours if (v := h[i]) is not None), Decimal(0)),
             }
             row.update({m: self.h100e_hours[j][i] for j, m in enumerate(self.marketplaces)})
             rows.append(row)
@@ -171,21 +172,24 @@ def report_settings() -> Table:
 
 
 def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:
-    """Pivots weekly_series rows; weeks without rows (no marketplace active in the window) are zeros."""
+    """Pivots weekly_series rows; weeks without rows (no marketplace active in the window) are zeros; a week
+    whose rentals have no estimate is None."""
     markets = tuple(sorted({str(m) for m in table.column("marketplace")}))
-    hours = {(str(r["marketplace"]), str(r["week"])): as_float(r["h100e_hours"]) for r in table.records()}
+    hours = {(str(r["marketplace"]), str(r["week"])): as_decimal(r["h100e_hours"]) for r in table.records()}
     counts = {(str(r["marketplace"]), str(r["week"])): as_int(r["rentals"]) for r in table.records()}
     return WeeklySeries(
         weeks,
         markets,
-        tuple(tuple(hours.get((m, w), 0.0) for w in weeks) for m in markets),
+        tuple(tuple(hours.get((m, w), Decimal(0)) for w in weeks) for m in markets),
         tuple(tuple(counts.get((m, w), 0) for w in weeks) for m in markets),
     )
 
 
-def as_float(value: Cell) -> float:
-    """A numeric cell as float; NULL (no rentals) is 0."""
-    return float(value) if isinstance(value, int | float) else 0.0
+def as_decimal(value: Cell) -> Decimal | None:
+    """A numeric cell as an exact Decimal; NULL (rentals, none estimated) stays None."""
+    if isinstance(value, Decimal) or value is None:
+        return value
+    return Decimal(value) if isinstance(value, int | float) else None
 
 
 def as_int(value: Cell) -> int:

@@ -1,19 +1,23 @@
 """How values look: fixed decimals in CSV, readable numbers and labels in Markdown and HTML.
 
-Floats are rounded before formatting so -0.0 and summation noise never reach the output; that keeps
-reports byte-identical across runs.
+Numbers are rounded half-even on their exact value before formatting, and -0 never reaches the output. Sums
+arrive as DECIMAL (exact, whatever the thread count or storage order), so a tie such as 14.9145625 rounds the
+same way on every run; floats are rounded on their exact binary value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from markupsafe import Markup, escape
 
 from auditor.report.queries import Cell
 
 CSV_DECIMALS = 6
+# Enough digits for any DECIMAL(38, s) and any double the report rounds, so quantize never overflows.
+EXACT = Context(prec=400, rounding=ROUND_HALF_EVEN)
 MISSING = "—"
 # Spreadsheets run cells starting with these as formulas; on-chain strings are attacker-controlled.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -163,9 +167,10 @@ def label(column: str) -> str:
     return style(column).label
 
 
-def clean_float(value: float, decimals: int) -> float:
-    """Rounded, and never negative zero."""
-    return round(value, decimals) + 0.0
+def fixed(value: float | int | Decimal, decimals: int) -> Decimal:
+    """The value rounded half-even to `decimals` places, on its exact value; never negative zero."""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), context=EXACT)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def csv_cell(value: Cell) -> str:
@@ -174,8 +179,8 @@ def csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{clean_float(value, CSV_DECIMALS):.{CSV_DECIMALS}f}"
+    if isinstance(value, float | Decimal):
+        return f"{fixed(value, CSV_DECIMALS):f}"
     if isinstance(value, int | dt.date):
         return str(value)
     if value.startswith(FORMULA_PREFIXES):
@@ -192,19 +197,19 @@ def display(value: Cell, column: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, int) and kind in ("int", "delta"):
         return f"{value:+,}" if kind == "delta" else f"{value:,}"
-    if isinstance(value, int | float) and kind in DECIMAL_FORMATS:
+    if isinstance(value, int | float | Decimal) and kind in DECIMAL_FORMATS:
         prefix, decimals, spec, suffix = DECIMAL_FORMATS[kind]
-        return f"{prefix}{clean_float(float(value), decimals):{spec}}{suffix}"
-    if isinstance(value, float) and kind == "amount":
+        return f"{prefix}{fixed(value, decimals):{spec}}{suffix}"
+    if isinstance(value, float | Decimal) and kind == "amount":
         return format_amount(value)
     return str(value)
 
 
-def format_amount(value: float) -> str:
+def format_amount(value: float | Decimal) -> str:
     """Token amounts: cents-like precision for large ones, six decimals (trimmed) for dust."""
-    if abs(value) >= 1:
-        return f"{clean_float(value, 2):,.2f}"
-    return f"{clean_float(value, 6):.6f}".rstrip("0").rstrip(".")
+    if abs(Decimal(value)) >= 1:
+        return f"{fixed(value, 2):,.2f}"
+    return f"{fixed(value, 6):.6f}".rstrip("0").rstrip(".")
 
 
 # kind -> (prefix, decimals, format spec, suffix)

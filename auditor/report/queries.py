@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ ANALYSIS_TABLES = (
 CORE_TABLES = ("chains", "sources", "coverage", "funding")
 NO_ANALYSIS = "database has no analysis yet: run `auditor analyze --db PATH` first"
 
-Cell = str | int | float | bool | dt.date | None
+Cell = str | int | float | Decimal | bool | dt.date | None
 
 
 @dataclass(frozen=True)

@@ -87,12 +87,12 @@ def test_breakdowns(report_dir: Path) -> None:
         ("Base", "2", 80.0),
     ]
     gpu = read_csv(report_dir, "by_gpu")
-    assert [(r["gpu"], r["eccn_oct2023"], r["rentals"], float(r["h100e_hours"])) for r in gpu] == [
+    assert [(r["gpu"], r["eccn_oct2023"], r["rentals"], float(r["h100e_hours"])) for r in gpu[:3]] == [
         ("H100", "3A090.a", "3", 130.0),
         ("H200", "3A090.a", "2", 60.0),
         ("A100", "3A090.a", "2", 30.0),
-        ("unknown", "unknown", "1", 0.0),
     ]
+    assert [(r["gpu"], r["h100e_hours"]) for r in gpu[3:]] == [("unknown", "")]  # not estimated, not 0
     eccn = read_csv(report_dir, "by_eccn")
     assert [(r["eccn_oct2023"], r["gpu_models"], r["rentals"]) for r in eccn] == [
         ("3A090.a", "A100, H100, H200", "7"),
@@ -106,7 +106,7 @@ def test_breakdowns(report_dir: Path) -> None:
 def test_top_entities_order_evidence_and_heuristics(report_dir: Path) -> None:
     top = read_csv(report_dir, "top_entities")
     assert column(top, "cluster_id") == ["cl-a", "cl-b", "cl-c", E1]  # cl-b beats cl-c on rentals (3 vs 2)
-    assert [float(h) for h in column(top, "h100e_hours")] == [100.0, 60.0, 60.0, 0.0]
+    assert column(top, "h100e_hours") == ["100.000000", "60.000000", "60.000000", ""]  # e1: not estimated
     assert column(top, "evidence_rows") == ["3", "1", "0", "0"]  # the cross-cluster a1-b1 row is not counted
     assert column(top, "heuristics") == [
         "first_funder, shared_deposit", "first_funder", "(no linking evidence)", "(not clustered)"
@@ -242,12 +242,12 @@ def test_evidence_strength_and_funding_of_entities(report_dir: Path) -> None:
 
 def test_funding_sources(report_dir: Path) -> None:
     rows = read_csv(report_dir, "funding_sources")
-    got = [(r["funding_source"], r["funders"], r["buyers"], r["entities"], r["rentals"], float(r["h100e_hours"]))
+    got = [(r["funding_source"], r["funders"], r["buyers"], r["entities"], r["rentals"], r["h100e_hours"])
            for r in rows]
     assert got == [
-        ("unknown/own wallet", "2", "3", "2", "5", 160.0),
-        (f"service ({EXCHANGE_REASON})", "1", "1", "1", "2", 60.0),
-        ("no funder found (no_archive)", "0", "1", "1", "1", 0.0),
+        ("unknown/own wallet", "2", "3", "2", "5", "160.000000"),
+        (f"service ({EXCHANGE_REASON})", "1", "1", "1", "2", "60.000000"),
+        ("no funder found (no_archive)", "0", "1", "1", "1", ""),  # one rental, not estimated
     ]
     md = (report_dir / "report.md").read_text(encoding="utf-8")
     assert "## 5. Where the money came from" in md
@@ -345,3 +345,20 @@ def test_week_is_complete_only_when_every_marketplace_source_is_indexed_past_its
     (h,) = read_csv(out, "headline")
     assert (h["week_complete"], h["missing_data"]) == (
         "false", "data covers Mon 00:00 to Sun 23:00 UTC (99.4% of the week) on Base")
+
+
+def test_devnet_morpheus_is_not_estimated_never_zero(devnet_report: Path) -> None:
+    market = {r["marketplace"]: r for r in read_csv(devnet_report, "by_marketplace")}
+    morpheus = market["morpheus"]
+    assert int(morpheus["rentals"]) == int(morpheus["rentals_without_estimate"]) > 0
+    assert (morpheus["h100e_hours"], morpheus["h100e_hours_low"], morpheus["h100e_hours_high"]) == ("", "", "")
+    methods = {r["method"]: r for r in read_csv(devnet_report, "methods")}
+    assert methods["not estimated"]["h100e_hours"] == ""
+    weeks = [r for r in read_csv(devnet_report, "weekly_series") if r["marketplace"] == "morpheus"]
+    assert weeks and all(r["h100e_hours"] in ("", "0.000000") for r in weeks)
+    assert all(r["h100e_hours"] == "" for r in weeks if r["rentals"] != "0")
+    md = (devnet_report / "report.md").read_text(encoding="utf-8")
+    lines = md.splitlines()
+    table = lines.index(next(line for line in lines if line.startswith("| Marketplace | Rentals | Buyers |")))
+    row = next(line for line in lines[table:] if line.startswith("| morpheus |"))
+    assert "0.0" not in row and "| — | — | — |" in row

@@ -1,16 +1,17 @@
 -- analysis_check: compares the analysis' entity_weekly totals for the week with the rentals table,
 -- so a report built on a stale analysis says so.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_monday (DATE); week_start, week_end (TIMESTAMPTZ)
 WITH clustered AS (
     SELECT DISTINCT address FROM address_clusters
 ), weekly AS (
-    SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+    SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(sum(h100e_hours::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM entity_weekly
     WHERE week_start = $week_monday
 ), direct AS (
     SELECT
         count(*) AS rentals,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        coalesce(sum(r.h100e_hours::DECIMAL(38, 9)), 0) AS h100e_hours,
         count(DISTINCT r.buyer) FILTER (WHERE c.address IS NULL) AS unclustered_buyers
     FROM rentals AS r
     LEFT JOIN clustered AS c ON c.address = r.buyer

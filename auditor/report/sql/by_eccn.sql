@@ -1,4 +1,5 @@
 -- by_eccn: this week's rentals per export-control class (ECCN as of the October 2023 rules).
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH specs AS (
     SELECT DISTINCT ON (gpu) gpu, eccn_oct2023
@@ -16,10 +17,10 @@ WITH specs AS (
         eccn AS eccn_oct2023,
         coalesce(string_agg(DISTINCT gpu_model, ', ' ORDER BY gpu_model), '') AS gpu_models,
         count(*) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate
     FROM classed
     GROUP BY eccn
 )
 SELECT * FROM grouped
-ORDER BY eccn_oct2023 = 'unknown', round(h100e_hours, 6) DESC, rentals DESC, eccn_oct2023
+ORDER BY eccn_oct2023 = 'unknown', h100e_hours DESC NULLS LAST, rentals DESC, eccn_oct2023

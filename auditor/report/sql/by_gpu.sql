@@ -1,4 +1,5 @@
 -- by_gpu: this week's rentals per GPU model with its export-control class; NULL models become 'unknown'.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH specs AS (
     SELECT DISTINCT ON (gpu) gpu, vendor, market_class, eccn_oct2023, h100e
@@ -14,8 +15,8 @@ WITH specs AS (
         any_value(s.h100e) AS h100e_per_gpu,
         count(*) AS rentals,
         coalesce(sum(r.gpu_count), 0) AS gpus,
-        coalesce(fsum(r.duration_hours * r.gpu_count), 0) AS gpu_hours,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
+        sum((r.duration_hours * r.gpu_count)::DECIMAL(38, 9)) AS gpu_hours,
+        sum(r.h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
         count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
         r.gpu_model IS NULL AS is_unknown
     FROM rentals AS r
@@ -24,4 +25,4 @@ WITH specs AS (
     GROUP BY r.gpu_model
 )
 SELECT * EXCLUDE (is_unknown) FROM grouped
-ORDER BY is_unknown, round(h100e_hours, 6) DESC, rentals DESC, gpu
+ORDER BY is_unknown, h100e_hours DESC NULLS LAST, rentals DESC, gpu

@@ -1,4 +1,5 @@
 -- by_marketplace: this week's rentals, buyers, entities and H100e-hours per marketplace.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
@@ -8,11 +9,11 @@ WITH clusters AS (
         count(*) AS rentals,
         count(DISTINCT r.buyer) AS buyers,
         count(DISTINCT coalesce(c.cluster_id, r.buyer)) AS entities,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours,
-        coalesce(fsum(r.h100e_hours_low), 0) AS h100e_hours_low,
-        coalesce(fsum(r.h100e_hours_high), 0) AS h100e_hours_high,
+        sum(r.h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
+        sum(r.h100e_hours_low::DECIMAL(38, 9)) AS h100e_hours_low,
+        sum(r.h100e_hours_high::DECIMAL(38, 9)) AS h100e_hours_high,
         count(*) FILTER (WHERE r.h100e_hours IS NULL) AS rentals_without_estimate,
-        fsum(r.payment_usd) AS payment_usd,
+        sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
         count(*) FILTER (WHERE r.is_open) AS open_leases
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer
@@ -20,4 +21,4 @@ WITH clusters AS (
     GROUP BY ALL
 )
 SELECT * FROM grouped
-ORDER BY round(h100e_hours, 6) DESC, rentals DESC, marketplace
+ORDER BY h100e_hours DESC NULLS LAST, rentals DESC, marketplace

@@ -3,6 +3,7 @@
 -- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time); its strength
 -- is 'corroborated' when two or more heuristics link the cluster. Funding sources: where each of the entity's
 -- buyers got its first native coin: a service address (with the reason), or 'unknown/own wallet'.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
@@ -52,18 +53,18 @@ WITH clusters AS (
     SELECT
         entity,
         bool_and(clustered) AS clustered,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
         count(*) AS rentals,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate,
         count(DISTINCT buyer) AS active_buyers,
         string_agg(DISTINCT marketplace, ', ' ORDER BY marketplace) AS marketplaces,
-        fsum(payment_usd) AS payment_usd
+        sum(payment_usd::DECIMAL(38, 9)) AS payment_usd
     FROM attributed
     WHERE block_time >= $week_start AND block_time < $week_end
     GROUP BY entity
 )
 SELECT
-    row_number() OVER (ORDER BY round(a.h100e_hours, 6) DESC, a.rentals DESC, a.entity) AS rank,
+    row_number() OVER (ORDER BY a.h100e_hours DESC NULLS LAST, a.rentals DESC, a.entity) AS rank,
     a.entity AS cluster_id,
     a.clustered,
     coalesce(m.addresses, 1) AS addresses,

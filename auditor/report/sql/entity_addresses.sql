@@ -2,6 +2,7 @@
 -- where its first native coin came from: a service address (exchange-like funder, contract or provider, with
 -- the reason), 'unknown/own wallet' (any other funder), 'no funder found (status)', or 'not traced'
 -- (funding is looked up for buyers only). A buyer the analysis did not cluster is an entity of its own.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id, min(role) AS role FROM address_clusters GROUP BY address
@@ -19,7 +20,7 @@ WITH clusters AS (
     FROM active AS a
     WHERE a.entity NOT IN (SELECT cluster_id FROM clusters)
 ), weekly AS (
-    SELECT buyer, count(*) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+    SELECT buyer, count(*) AS rentals, sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours
     FROM rentals
     WHERE block_time >= $week_start AND block_time < $week_end
     GROUP BY buyer
@@ -33,7 +34,7 @@ SELECT
     m.address,
     m.role,
     coalesce(w.rentals, 0) AS rentals,
-    coalesce(w.h100e_hours, 0) AS h100e_hours,
+    CASE WHEN w.buyer IS NULL THEN 0 ELSE w.h100e_hours END AS h100e_hours,  -- NULL: rentals, none estimated
     f.status AS funding_status,
     f.chain_id AS funding_chain_id,
     f.funder,

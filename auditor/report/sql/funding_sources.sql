@@ -1,6 +1,7 @@
 -- funding_sources: this week's buyers grouped by where their first native coin came from (as in
 -- entity_addresses): a service address with its reason, 'unknown/own wallet', 'no funder found (status)' or
 -- 'not traced'. Exchange and bridge labels do not exist yet; high fan-out funders are the service addresses.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH clusters AS (
     SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
@@ -9,7 +10,7 @@ WITH clusters AS (
         r.buyer,
         coalesce(c.cluster_id, r.buyer) AS entity,
         count(*) AS rentals,
-        coalesce(fsum(r.h100e_hours), 0) AS h100e_hours
+        sum(r.h100e_hours::DECIMAL(38, 9)) AS h100e_hours
     FROM rentals AS r
     LEFT JOIN clusters AS c ON c.address = r.buyer
     WHERE r.block_time >= $week_start AND r.block_time < $week_end
@@ -38,9 +39,9 @@ WITH clusters AS (
         count(*) AS buyers,
         count(DISTINCT entity) AS entities,
         sum(rentals) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours
+        sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours
     FROM classed
     GROUP BY funding_source
 )
 SELECT * FROM grouped
-ORDER BY round(h100e_hours, 6) DESC, rentals DESC, funding_source
+ORDER BY h100e_hours DESC NULLS LAST, rentals DESC, funding_source

@@ -1,4 +1,5 @@
 -- headline: this week's totals beside the previous week's, the change, and how fresh the data is.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_start, week_end, prev_start (TIMESTAMPTZ instants, half-open [start, end)),
 --         week_label, week_monday, week_sunday, prev_label (for display only),
 --         week_complete, missing_data (from the marketplace sources' coverage, computed in completeness.py)
@@ -12,21 +13,21 @@ WITH clusters AS (
     WHERE r.block_time >= $prev_start AND r.block_time < $week_end
 ), totals AS (
     SELECT
-        coalesce(fsum(h100e_hours) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc,
-        coalesce(fsum(h100e_hours_low) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_low,
-        coalesce(fsum(h100e_hours_high) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_high,
+        coalesce(sum(h100e_hours::DECIMAL(38, 9)) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc,
+        coalesce(sum(h100e_hours_low::DECIMAL(38, 9)) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_low,
+        coalesce(sum(h100e_hours_high::DECIMAL(38, 9)) FILTER (WHERE this_week AND kyc = 'none'), 0) AS h100e_hours_no_kyc_high,
         count(*) FILTER (WHERE this_week) AS rentals,
         count(DISTINCT buyer) FILTER (WHERE this_week) AS buyers,
         count(DISTINCT entity) FILTER (WHERE this_week) AS entities,
-        coalesce(fsum(h100e_hours) FILTER (WHERE NOT this_week AND kyc = 'none'), 0) AS prev_h100e_hours_no_kyc,
+        coalesce(sum(h100e_hours::DECIMAL(38, 9)) FILTER (WHERE NOT this_week AND kyc = 'none'), 0) AS prev_h100e_hours_no_kyc,
         count(*) FILTER (WHERE NOT this_week) AS prev_rentals,
         count(DISTINCT buyer) FILTER (WHERE NOT this_week) AS prev_buyers,
         count(DISTINCT entity) FILTER (WHERE NOT this_week) AS prev_entities,
         count(*) FILTER (WHERE this_week AND h100e_hours IS NULL) AS rentals_without_estimate,
         count(*) FILTER (WHERE this_week AND kyc IS DISTINCT FROM 'none') AS rentals_kyc_other,
-        coalesce(fsum(h100e_hours) FILTER (WHERE this_week AND kyc IS DISTINCT FROM 'none'), 0)
+        coalesce(sum(h100e_hours::DECIMAL(38, 9)) FILTER (WHERE this_week AND kyc IS DISTINCT FROM 'none'), 0)
             AS h100e_hours_kyc_other,
-        fsum(payment_usd) FILTER (WHERE this_week) AS payment_usd,
+        sum(payment_usd::DECIMAL(38, 9)) FILTER (WHERE this_week) AS payment_usd,
         count(*) FILTER (WHERE this_week AND payment_usd IS NULL) AS rentals_without_usd,
         count(*) FILTER (WHERE this_week AND payment_amount IS NULL) AS rentals_without_amount,
         count(*) FILTER (WHERE this_week AND is_open) AS open_leases,

@@ -1,4 +1,5 @@
 -- methods: how this week's H100e-hours were estimated, per method.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH labelled AS (
     SELECT
@@ -8,7 +9,7 @@ WITH labelled AS (
     FROM rentals
     WHERE block_time >= $week_start AND block_time < $week_end
 )
-SELECT method, count(*) AS rentals, coalesce(fsum(h100e_hours), 0) AS h100e_hours
+SELECT method, count(*) AS rentals, sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours
 FROM labelled
 GROUP BY method
 ORDER BY method = 'not estimated', method

@@ -1,5 +1,6 @@
 -- payments: this week's payments per chain, marketplace and token, in token units and USD where priced
 -- (NULL, not 0, when no amount or price is known).
+-- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_start, week_end
 SELECT
     r.chain_id,
@@ -7,8 +8,8 @@ SELECT
     coalesce(r.marketplace, 'unknown') AS marketplace,
     coalesce(r.payment_token, 'unknown') AS payment_token,
     count(*) AS rentals,
-    fsum(r.payment_amount) AS payment_amount,
-    fsum(r.payment_usd) AS payment_usd,
+    sum(r.payment_amount::DECIMAL(38, 9)) AS payment_amount,
+    sum(r.payment_usd::DECIMAL(38, 9)) AS payment_usd,
     count(*) FILTER (WHERE r.payment_usd IS NULL) AS rentals_without_usd
 FROM rentals AS r
 LEFT JOIN chains AS ch ON ch.chain_id = r.chain_id

@@ -1,5 +1,6 @@
 -- weekly_series: rentals and H100e-hours per ISO week and marketplace over the trailing window,
 -- with explicit zero rows so charts and CSV show quiet weeks.
+-- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: series_monday, week_monday (DATE); series_start, week_end (TIMESTAMPTZ)
 WITH weeks AS (
     SELECT CAST(unnest(generate_series($series_monday::DATE, $week_monday::DATE, INTERVAL 7 DAY)) AS DATE)
@@ -18,7 +19,7 @@ WITH weeks AS (
         week_start,
         marketplace,
         count(*) AS rentals,
-        coalesce(fsum(h100e_hours), 0) AS h100e_hours,
+        sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate
     FROM windowed
     GROUP BY ALL
@@ -28,7 +29,7 @@ SELECT
     w.week_start,
     m.marketplace,
     coalesce(c.rentals, 0) AS rentals,
-    coalesce(c.h100e_hours, 0) AS h100e_hours,
+    CASE WHEN c.week_start IS NULL THEN 0 ELSE c.h100e_hours END AS h100e_hours,  -- NULL: none estimated
     coalesce(c.rentals_without_estimate, 0) AS rentals_without_estimate
 FROM weeks AS w
 CROSS JOIN markets AS m
