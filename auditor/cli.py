@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,7 +53,7 @@ def _render(table: Table, fmt: str = "table") -> None:
         sys.stdout.write(buf.getvalue())
     elif fmt == "json":
         records = [dict(zip(table.columns, r, strict=True)) for r in table.rows]
-        sys.stdout.write(orjson.dumps(records, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(orjson.dumps(records, default=_json_value, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         rich_table = RichTable(title=table.title or None, title_justify="left")
         for col in table.columns:
@@ -60,6 +61,11 @@ def _render(table: Table, fmt: str = "table") -> None:
         for row in table.rows:
             rich_table.add_row(*(Text("" if v is None else str(v)) for v in row))  # never read as markup
         _out.print(rich_table)
+
+
+def _json_value(value: object) -> object:
+    """Exact sums (DECIMAL) stay numbers in JSON; anything else orjson lacks (dates, UUIDs) becomes text."""
+    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 @app.callback()

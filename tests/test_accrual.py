@@ -24,7 +24,7 @@ WEI = 10 ** 18
 
 
 def build(db: Path) -> None:
-    with open_db(db) as con:
+    with open_db(db, create=True) as con:
         con.execute("INSERT INTO price_imports VALUES ('SWAN', $t, 1.0, 'test.csv')", {"t": T0 - dt.timedelta(hours=1)})
         tasks = [(WEEK_TASK, 1, 168 * WEI, 7 * 24 * 3600), (HOUR_TASK, 2, 10_000 * WEI, 3600)]
         for uid, n, reward, seconds in tasks:
@@ -39,7 +39,8 @@ def analyse_at(db: Path, hours: float) -> dict[str, tuple[float, float, float, b
     """task uid -> (H100e-hours, high, GPU-hours, open) with the chain indexed to T0 + hours."""
     safe = T0 + dt.timedelta(hours=hours)
     with open_db(db) as con:
-        con.execute("INSERT OR REPLACE INTO chains VALUES ($c, 'Swan Chain', NULL, 100, $t, 100, $t, '0x00')",
+        con.execute("INSERT OR REPLACE INTO chains (chain_id, name, rpc_host, head_block, head_time, safe_block, "
+                    "safe_time, safe_hash) VALUES ($c, 'Swan Chain', NULL, 100, $t, 100, $t, '0x00')",
                     {"c": SWAN, "t": safe})
         run_analysis(con)
         rows = con.execute("""
@@ -68,7 +69,7 @@ def test_an_open_task_accrues_its_payment_over_the_time_it_has_run(timeline: dic
 
 def test_no_estimate_exceeds_gpu_hours_times_the_largest_factor(timeline: dict[float, dict[str, tuple[
         float, float, float, bool]]], tmp_path: Path) -> None:
-    with open_db(tmp_path / "specs.duckdb") as con:
+    with open_db(tmp_path / "specs.duckdb", create=True) as con:
         run_analysis(con)
         (top,) = con.execute("SELECT max(h100e) FROM gpu_specs").fetchone() or (None,)
     assert top is not None and top > 1
