@@ -124,9 +124,8 @@ def _untraced(s: ChainSummary) -> list[str]:
     """What enrichment could not do on this chain, and why (retried on the next run)."""
     notes = []
     if s.no_archive:
-        where = "no old state" if s.state_from is None else f"state from block {s.state_from} on only"
-        notes.append(f"{s.no_archive} buyers' first funding could not be traced: the node serves {where} "
-                     "(an archive node traces them)")
+        notes.append(f"{s.no_archive} buyers' first funding could not be traced: the node serves state from "
+                     f"block {s.state_from} on only (an archive node traces them; they are tried again next run)")
     return notes + [text for f in s.failures.values() if (text := f.summary())]
 
 

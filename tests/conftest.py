@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from auditor.analyze import run_analysis
@@ -34,6 +36,22 @@ def index_devnet(devnet: Devnet, db: Path, **kwargs: Any) -> None:
     req = IndexRequest(rpc_urls=tuple(devnet.urls[c] for c in sorted(devnet.urls)), db_path=db, confirmations=0,
                        **kwargs)
     asyncio.run(run_index(req))
+
+
+SLOW_INDEX = ("--chunk-blocks", "20", "--concurrency", "2")  # a run that lasts long enough to be disturbed
+
+
+def index_command(devnet: Devnet, db: Path, *extra: str) -> list[str]:
+    """`auditor index` of every devnet chain as a subprocess command."""
+    command = [sys.executable, "-m", "auditor", "index", "--db", str(db), "--confirmations", "0", *extra]
+    for chain_id in sorted(devnet.urls):
+        command += ["--rpc", devnet.urls[chain_id]]
+    return command
+
+
+def coverage_rows(db: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT * FROM coverage ORDER BY ALL").fetchall()
 
 
 def analyse(devnet: Devnet, db: Path) -> None:

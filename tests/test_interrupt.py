@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from auditor.devnet import Devnet
+from tests.conftest import SLOW_INDEX, coverage_rows, index_command
 
 STARTUP_S = 2.5   # long enough to be past set-up and inside the log pump (the run takes far longer)
-
-
-def _command(devnet: Devnet, db: Path, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "auditor", "index", "--db", str(db), "--confirmations", "0", *extra]
-    for chain_id in sorted(devnet.urls):
-        command += ["--rpc", devnet.urls[chain_id]]
-    return command
-
-
-def _coverage(db: Path) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT * FROM coverage ORDER BY ALL").fetchall()
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_stops_with_its_exit_code_and_one_line(devnet: Devnet, analysed_db: Path, tmp_path: Path,
                                                       signum: int, code: int) -> None:
     db = tmp_path / "interrupted.duckdb"
-    slow = _command(devnet, db, "--chunk-blocks", "20", "--concurrency", "2")
+    slow = index_command(devnet, db, *SLOW_INDEX)
     proc = subprocess.Popen(slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(STARTUP_S)
     assert proc.poll() is None, "the run ended before it could be interrupted"
@@ -43,7 +30,7 @@ def test_signal_stops_with_its_exit_code_and_one_line(devnet: Devnet, analysed_d
     last = stderr.strip().splitlines()[-1]
     name = signal.Signals(signum).name
     assert last.startswith(f"interrupted by {name}: ") and last.endswith("committed; run again to resume"), last
-    assert _coverage(db) != _coverage(analysed_db)
-    done = subprocess.run(_command(devnet, db), capture_output=True, text=True, timeout=300)
+    assert coverage_rows(db) != coverage_rows(analysed_db)
+    done = subprocess.run(index_command(devnet, db), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert _coverage(db) == _coverage(analysed_db)
+    assert coverage_rows(db) == coverage_rows(analysed_db)

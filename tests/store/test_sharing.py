@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from auditor.devnet import Devnet
+from tests.conftest import SLOW_INDEX, coverage_rows, index_command
 
 READERS = (["status"], ["sql", "SELECT count(*) AS n FROM coverage"],
            ["report", "--week", "2026-W46", "--out", "{out}"])
@@ -21,22 +21,10 @@ def _auditor(*args: str) -> list[str]:
     return [sys.executable, "-m", "auditor", *args]
 
 
-def _index(devnet: Devnet, db: Path) -> list[str]:
-    command = _auditor("index", "--db", str(db), "--confirmations", "0", "--chunk-blocks", "20",
-                       "--concurrency", "2")
-    for chain_id in sorted(devnet.urls):
-        command += ["--rpc", devnet.urls[chain_id]]
-    return command
-
-
-def _coverage(db: Path) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT * FROM coverage ORDER BY ALL").fetchall()
-
-
 def test_readers_get_in_while_an_index_runs(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
-    index = subprocess.Popen(_index(devnet, db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    index = subprocess.Popen(index_command(devnet, db, *SLOW_INDEX), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
         while not db.exists() and time.monotonic() < deadline:
@@ -54,7 +42,7 @@ def test_readers_get_in_while_an_index_runs(devnet: Devnet, analysed_db: Path, t
                     assert done.returncode == 0, done.stderr
             rounds += 1
         assert rounds >= 1 and index.poll() is None, "the index finished before readers could try"
-        second = subprocess.run(_index(devnet, db), capture_output=True, text=True, timeout=60)
+        second = subprocess.run(index_command(devnet, db, *SLOW_INDEX), capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
             f"error: database {db} is being indexed by another auditor process; one index run at a time"]
@@ -64,7 +52,7 @@ def test_readers_get_in_while_an_index_runs(devnet: Devnet, analysed_db: Path, t
             index.kill()
             index.wait()
     assert index.returncode == 0, stderr
-    assert _coverage(db) == _coverage(analysed_db)
+    assert coverage_rows(db) == coverage_rows(analysed_db)
     assert not (tmp_path / "busy.duckdb.waiting").exists()
 
 
