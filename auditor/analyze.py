@@ -21,7 +21,9 @@ from auditor.clustering import build_entities
 from auditor.errors import InputError, StoreError
 from auditor.marketplaces import aleph, golem, livepeer
 from auditor.marketplaces.spheron_specs import parse_gpu
+from auditor.model import normalize_address
 from auditor.resources import package_data, project_dir
+from auditor.store.tx import transaction
 
 DEFAULT_MAX_FUNDER_FANOUT = 10
 DEFAULT_MAX_ENTITY_SIZE = 200   # Arbitrum's and LayerZero's sybil reviews looked hard at clusters above 20-200
@@ -156,9 +158,9 @@ def set_variables(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions) -> di
         "gpu_aliases_csv": str(package_data("gpu_aliases.csv")),
         "tokens_csv": str(package_data("tokens.csv")),
         "service_labels_csv": str(package_data("service_labels.csv")),
-        "livepeer_ai_registry": livepeer.AI_SERVICE_REGISTRY.lower(),
-        "aleph_token": aleph.ALEPH_SUPER_TOKEN.lower(),
-        "golem_multi_transfer": golem.MULTI_TRANSFER.lower(),
+        "livepeer_ai_registry": normalize_address(livepeer.AI_SERVICE_REGISTRY),
+        "aleph_token": normalize_address(aleph.ALEPH_SUPER_TOKEN),
+        "golem_multi_transfer": normalize_address(golem.MULTI_TRANSFER),
     }
     for name, value in values.items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
@@ -195,8 +197,7 @@ def run_analysis(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions | None 
     register_functions(con)
     params = set_variables(con, options)
     results = []
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "running the analysis"):
         for query in queries():
             started = time.perf_counter()
             try:
@@ -209,8 +210,4 @@ def run_analysis(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions | None 
         con.execute("CREATE OR REPLACE TABLE analysis_runs (key VARCHAR, value VARCHAR)")
         rows = sorted({**ASSUMPTIONS, **params}.items())
         con.executemany("INSERT INTO analysis_runs VALUES (?, ?)", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return results

@@ -23,6 +23,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from typer.exceptions import Abort, Exit, TyperException
 
+from auditor import defaults
 from auditor.errors import AuditorError, InputError, Interrupted
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
@@ -84,8 +85,9 @@ def index(
                                                           "repeatable (see `auditor marketplaces`).")] = None,
     confirmations: Annotated[int | None, typer.Option(help="Blocks to stay behind the head "
                                                             "(default per chain: Arbitrum 40, Base 30).")] = None,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight per chain.")] = 8,
-    chunk_blocks: Annotated[int, typer.Option(help="Blocks per eth_getLogs request (halved when refused).")] = 10_000,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight per chain.")] = defaults.CONCURRENCY,
+    chunk_blocks: Annotated[int, typer.Option(help="Blocks per eth_getLogs request (halved when refused).")]
+    = defaults.CHUNK_BLOCKS,
     contract: Annotated[str | None, typer.Option(help="Ad-hoc source: any contract address (with --event).")] = None,
     event: Annotated[str | None, typer.Option(help='Ad-hoc source: event signature, e.g. "Transfer(address '
                                                    'indexed from, address indexed to, uint256 value)".')] = None,
@@ -111,7 +113,7 @@ def index(
         _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
                    f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits after {s.refusals} refusals), "
                    f"{s.rows} rows written, {s.funding_checked} buyers' funding checked"
-                   + (f", {s.deals_viewed} iExec deals read" if s.deals_viewed else "")
+                   + "".join(f", {n} {step}s looked up" for step, n in s.looked_up.items())
                    + f"; {s.rpc_calls} RPC calls, "
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
                    + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from auditor.errors import InputError
+from auditor.store.tx import transaction
 
 READ = "read_csv($path, header = true, all_varchar = true)"
 
@@ -55,15 +56,10 @@ def load(con: duckdb.DuckDBPyConnection, spec: CsvImport, path: Path, insert: st
     Both get the parameters `path` and, for insert, `name` (the file name, kept as the rows' provenance).
     """
     params: dict[str, Any] = {"path": str(path)}
-    con.execute("BEGIN")
-    try:
+    with transaction(con, f"importing {spec.kind} file {path.name}"):
         validate(params)
-        row = con.execute(insert, {**params, "name": path.name}).fetchone()
-        con.execute("COMMIT")
-    except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise InputError(f"cannot read {spec.kind} file {path.name}: {first_line(exc)}") from exc
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        try:
+            row = con.execute(insert, {**params, "name": path.name}).fetchone()
+        except duckdb.Error as exc:
+            raise InputError(f"cannot read {spec.kind} file {path.name}: {first_line(exc)}") from exc
     return int(row[0]) if row else 0

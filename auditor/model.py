@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def normalize_address(value: object) -> str:
+    """The one place an address takes its stored form, lowercase 0x hex; ValueError for anything else."""
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
+        raise ValueError(f"not a 20-byte 0x hex address: {str(value)[:50]!r}")
+    return value.lower()
 
 
 @dataclass(frozen=True, order=True)

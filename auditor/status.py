@@ -8,6 +8,7 @@ import duckdb
 
 from auditor.chains import chain_name
 from auditor.marketplaces import MARKETPLACES, NOT_SUPPORTED
+from auditor.model import normalize_address
 from auditor.store.tables import quote
 
 
@@ -26,7 +27,7 @@ def marketplace_tables() -> list[Table]:
         for c in m.contracts:
             for d in c.deployments:
                 events = ", ".join(c.events)
-                rows.append((m.name, chain_name(d.chain_id), d.chain_id, c.name, d.address.lower(), events,
+                rows.append((m.name, chain_name(d.chain_id), d.chain_id, c.name, normalize_address(d.address), events,
                              m.h100e_method, m.kyc))
     methods = [(m.name, m.method_note, m.caveats) for m in MARKETPLACES]
     return [

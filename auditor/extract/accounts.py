@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RpcError
+from auditor.model import normalize_address
 from auditor.rpc.client import Rpc
 
 BATCH = 100
 _DELEGATION = "0xef0100"   # EIP-7702: an EOA's code is this prefix and its delegate's address
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,11 @@ async def get_senders(client: Rpc, txs: list[tuple[str, int]]) -> list[tuple[str
     for (h, block), raw in zip(txs, raws, strict=True):
         if isinstance(raw, RpcError):
             out.append(raw)
-        elif isinstance(raw, dict) and isinstance(raw.get("from"), str) and _ADDRESS.fullmatch(raw["from"]):
-            out.append((h, block, raw["from"].lower()))
+        elif isinstance(raw, dict):
+            try:
+                out.append((h, block, normalize_address(raw.get("from"))))
+            except ValueError:
+                out.append(RpcError(f"node returned a malformed sender for {h}: {str(raw.get('from'))[:50]!r}"))
         else:
             out.append(None)
     return out

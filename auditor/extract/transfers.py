@@ -12,7 +12,7 @@ import hashlib
 from functools import cache
 
 from auditor.decode.abi import parse_event_signature
-from auditor.model import EventSpec, Source
+from auditor.model import EventSpec, Source, normalize_address
 from auditor.resources import package_data
 
 TRANSFER = parse_event_signature("Transfer(address indexed from, address indexed to, uint256 value)",
@@ -27,7 +27,7 @@ def watch_tokens(chain_id: int) -> tuple[str, ...]:
     """The tokens whose transfers are watched on a chain (tokens.csv, watch = yes), sorted."""
     with package_data("tokens.csv").open(newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["watch"] == "yes" and int(r["chain_id"]) == chain_id]
-    return tuple(sorted(r["address"].lower() for r in rows))
+    return tuple(sorted(normalize_address(r["address"]) for r in rows))
 
 
 def _topic(address: str) -> bytes:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
+
+import duckdb
 
 from auditor.decode.abi import event_from_json, load_abi_events, snake_case
 from auditor.errors import AuditorError
-from auditor.model import EventSpec, Source
+from auditor.model import EventSpec, Source, normalize_address
 from auditor.resources import project_dir
+from auditor.rpc.client import Rpc
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,19 @@ class BuyerColumn:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """A lookup per item that a marketplace needs beyond its logs (iExec: viewDeal per deal). The engine runs
+    every marketplace's enrichments alike: items still to do, looked up concurrently, each answer stored as
+    it arrives, each failure recorded with its reason and retried on the next run."""
+
+    step: str                                                        # names the item in enrichment_failures
+    todo: Callable[[duckdb.DuckDBPyConnection, int, str], list[Any]]  # (con, chain, contract) -> items
+    key: Callable[[Any], str]                                        # an item's id, e.g. the deal id
+    lookup: Callable[[Rpc, str, Any, int, int], Awaitable[Any]]      # (client, contract, item, state_from, safe)
+    store: Callable[[duckdb.DuckDBPyConnection, int, str, Any], None]  # (con, chain, contract, answer)
+
+
+@dataclass(frozen=True)
 class Marketplace:
     name: str
     title: str
@@ -51,6 +69,7 @@ class Marketplace:
     h100e_method: str
     method_note: str
     caveats: str = ""
+    enrichments: tuple[Enrichment, ...] = ()
 
     def table(self, event: str) -> str:
         return f"{self.name}_{snake_case(event)}"
@@ -82,6 +101,6 @@ class Marketplace:
             for d in contract.deployments:
                 if d.chain_id == chain_id:
                     out.append(Source(key=f"{self.name}/{contract.name}#{fingerprint}", chain_id=chain_id,
-                                      address=d.address.lower(), events=specs, start_block=d.start_block,
+                                      address=normalize_address(d.address), events=specs, start_block=d.start_block,
                                       marketplace=self.name, topic1=topic1))
         return out

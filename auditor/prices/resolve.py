@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from eth_hash.auto import keccak
 
 from auditor.errors import RpcResponseError
-from auditor.model import Source
+from auditor.model import Source, normalize_address
 from auditor.prices.feeds import Feed, answer_updated, feeds_on
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import to_int
@@ -28,7 +28,7 @@ class FeedPhase:
     aggregator: str
 
     def source(self) -> Source:
-        key = f"chainlink/{self.feed.asset}-USD/{self.feed.proxy.lower()[:10]}/phase{self.phase}"
+        key = f"chainlink/{self.feed.asset}-USD/{normalize_address(self.feed.proxy)[:10]}/phase{self.phase}"
         return Source(key=key, chain_id=self.feed.chain_id, address=self.aggregator, events=(answer_updated(),))
 
 

@@ -8,6 +8,7 @@ from auditor.extract.funding import Funding
 from auditor.marketplaces import MARKETPLACES
 from auditor.store.failures import clear_failures
 from auditor.store.tables import quote
+from auditor.store.tx import transaction
 
 # Final answers are never re-checked; 'unfunded' and 'no_archive' are, once the chain has moved on.
 FINAL = ("funded", "internal", "genesis")
@@ -33,14 +34,9 @@ def buyers_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, to_block: int
 def write_funding(con: duckdb.DuckDBPyConnection, chain_id: int, f: Funding) -> None:
     """Store one answer and forget an earlier failure of the same address, in one transaction."""
     value_eth = f.value_wei / 1e18 if f.value_wei is not None else None
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "storing funding"):
         con.execute(
             "INSERT OR REPLACE INTO funding VALUES (?, ?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?)",
             [chain_id, f.address, f.status, f.funder, f.block_number, f.block_time, f.tx_hash,
              str(f.value_wei) if f.value_wei is not None else None, value_eth, f.checked_to_block, f.reason])
         clear_failures(con, chain_id, "funding", [f.address])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

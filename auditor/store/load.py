@@ -22,6 +22,7 @@ from auditor.extract.ranges import merge
 from auditor.model import Block, BlockRange, Source
 from auditor.store.reorg import conflicting_blocks
 from auditor.store.tables import quote
+from auditor.store.tx import transaction
 
 
 def insert_event_rows(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> int:
@@ -142,16 +143,11 @@ def write_ranges(con: duckdb.DuckDBPyConnection, chain_id: int, ranges: list[Ran
         for source in r.sources:
             coverage.setdefault(source.key, []).append(r.rng)
     written = 0
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "storing fetched logs"):
         for rows in _per_table(ranges):
             written += insert_event_rows(con, chain_id, rows)
         insert_blocks(con, chain_id, blocks)
         extend_coverage(con, chain_id, coverage)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return written
 
 

@@ -13,6 +13,7 @@ from auditor.extract.transfers import SPECS as WATCH_SPECS
 from auditor.marketplaces import all_event_specs
 from auditor.prices.feeds import answer_updated
 from auditor.store.tables import ensure_event_tables
+from auditor.store.tx import transaction
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -36,14 +37,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     for version, name, path in migrations():
         if version in done:
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con, f"migrating the schema to version {version}"):
             con.execute(path.read_text())
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
-        except duckdb.Error:
-            con.execute("ROLLBACK")
-            raise
-    con.execute("BEGIN")
-    ensure_event_tables(con, [*all_event_specs(), answer_updated(), *WATCH_SPECS])
-    con.execute("COMMIT")
+    with transaction(con, "creating event tables"):
+        ensure_event_tables(con, [*all_event_specs(), answer_updated(), *WATCH_SPECS])

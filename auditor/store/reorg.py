@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from auditor.store.tables import quote
+from auditor.store.tx import transaction
 
 
 def stored_hashes(con: duckdb.DuckDBPyConnection, chain_id: int, below: int | None,
@@ -37,8 +38,7 @@ def rollback(con: duckdb.DuckDBPyConnection, chain_id: int, fork_block: int) -> 
     """Remove everything of the chain above `fork_block`; returns the number of event rows removed."""
     removed = 0
     params = {"chain": chain_id, "fork": fork_block}
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "rolling back a reorg"):
         for table in event_tables(con):
             row = con.execute(f"DELETE FROM {quote(table)} WHERE chain_id = $chain AND block_number > $fork",
                               params).fetchone()
@@ -55,10 +55,6 @@ def rollback(con: duckdb.DuckDBPyConnection, chain_id: int, fork_block: int) -> 
                     params).fetchall()
         con.execute("UPDATE chains SET safe_block = NULL, safe_time = NULL, safe_hash = NULL "
                     "WHERE chain_id = $chain AND safe_block > $fork", params).fetchall()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return removed
 
 

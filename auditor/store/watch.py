@@ -10,6 +10,7 @@ from auditor.extract.accounts import Code
 from auditor.resources import PACKAGE_DIR
 from auditor.store.failures import clear_failures
 from auditor.store.funding import buyers_sql
+from auditor.store.tx import transaction
 
 
 @cache
@@ -53,39 +54,28 @@ def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code]
     below it removes them)."""
     if not codes:
         return
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "storing watch data"):
         con.execute("INSERT OR REPLACE INTO address_code SELECT $chain, unnest($a), unnest($c), unnest($d), "
                     "unnest($s), unnest($seen)",
                     {"chain": chain_id, "a": [c.address for c in codes], "c": [c.is_contract for c in codes],
                      "d": [c.delegated for c in codes], "s": [c.size for c in codes], "seen": seen}).fetchall()
         clear_failures(con, chain_id, "code", [c.address for c in codes])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def write_senders(con: duckdb.DuckDBPyConnection, chain_id: int, rows: list[tuple[str, int, str]]) -> None:
     if not rows:
         return
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "storing watch data"):
         con.execute("INSERT OR REPLACE INTO tx_senders SELECT $chain, unnest($h), unnest($b), unnest($s)",
                     {"chain": chain_id, "h": [r[0] for r in rows], "b": [r[1] for r in rows],
                      "s": [r[2] for r in rows]}).fetchall()
         clear_failures(con, chain_id, "sender", [r[0] for r in rows])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def prune_watch(con: duckdb.DuckDBPyConnection, chain_id: int, keys: list[str]) -> None:
     """Forget watch sources no longer wanted (their buyer went away in a reorg), their coverage, and the
     transfers and approvals no remaining watch source asks for, so the store equals a run that never saw them."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con, "storing watch data"):
         params = {"chain": chain_id, "keys": keys}
         con.execute("DELETE FROM coverage WHERE chain_id = $chain AND source LIKE 'watch/%' "
                     "AND source NOT IN (SELECT unnest($keys))", params).fetchall()
@@ -93,7 +83,3 @@ def prune_watch(con: duckdb.DuckDBPyConnection, chain_id: int, keys: list[str]) 
                     "AND source NOT IN (SELECT unnest($keys))", params).fetchall()
         for statement in _sql("watch_prune").split(";\n\n"):
             con.execute(statement, params).fetchall()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

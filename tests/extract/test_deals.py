@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eth_abi.abi import encode
 
-from auditor.extract.deals import DEAL_TYPE, DealRef, decode_deal
+from auditor.marketplaces.iexec.deals import DEAL_TYPE, DealRef, decode_deal
 
 REF = DealRef("0x" + "ab" * 32, 123, 4, "0x" + "cd" * 32)
 POOL, OWNER, USER = "0x" + "11" * 20, "0x" + "22" * 20, "0x" + "33" * 20

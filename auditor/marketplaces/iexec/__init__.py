@@ -1,6 +1,7 @@
 """iExec PoCo on Arbitrum: deals matched between requesters and workerpools, paid in RLC."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Enrichment, Marketplace
+from auditor.marketplaces.iexec.deals import deals_to_view, view_deal, write_deal
 
 MARKETPLACE = Marketplace(
     name="iexec",
@@ -20,4 +21,5 @@ MARKETPLACE = Marketplace(
                 "from viewDeal) get H100e from the locked RLC's USD value, CPU deals none",
     caveats="the GPU model is not on-chain (workerpool descriptions are off-chain); viewDeal needs an eth_call "
             "per deal; RLC needs an imported price",
+    enrichments=(Enrichment("deal", deals_to_view, lambda ref: str(ref.dealid), view_deal, write_deal),),
 )

@@ -1,4 +1,5 @@
-"""iExec deal details by `viewDeal(dealid)` (eth_call): the GPU tag, the category and the deal's start.
+"""iExec deal details by `viewDeal(dealid)` (eth_call): the GPU tag, the category and the deal's start, and
+the iexec_deals table that holds them: iExec's enrichment step, run by the engine like any marketplace's.
 
 `OrdersMatched` names no address and no tag; the deal struct does. Called at the match's block, so the answer
 does not depend on when the indexer runs; below the first block whose state the node serves (probed, see
@@ -10,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 from eth_hash.auto import keccak
 
 from auditor.errors import RpcResponseError
+from auditor.model import normalize_address
 from auditor.rpc.client import Rpc
 
 VIEW_DEAL = keccak(b"viewDeal(bytes32)")[:4]
@@ -49,7 +52,7 @@ class Deal:
 
 
 def _address(value: Any) -> str:
-    return str(value).lower()
+    return normalize_address(value)
 
 
 def decode_deal(ref: DealRef, data: bytes) -> Deal:
@@ -92,3 +95,25 @@ async def view_deal(client: Rpc, contract: str, ref: DealRef, state_from: int, s
 def _reverted(exc: RpcResponseError) -> bool:
     """EIP-1474 code 3 is 'execution reverted'; geth, anvil and most providers also say it in -32000 errors."""
     return exc.code == 3 or "revert" in str(exc).lower()
+
+
+def deals_to_view(con: duckdb.DuckDBPyConnection, chain_id: int, contract: str) -> list[DealRef]:
+    """Matched deals not read yet, oldest first."""
+    rows = con.execute("""
+        SELECT m.dealid, min(m.block_number), arg_min(m.log_index, (m.block_number, m.log_index)),
+               arg_min(m.tx_hash, (m.block_number, m.log_index))
+        FROM iexec_orders_matched m
+        WHERE m.chain_id = $chain AND m.contract = $contract
+          AND m.dealid NOT IN (SELECT dealid FROM iexec_deals WHERE chain_id = $chain)
+        GROUP BY m.dealid ORDER BY 2, 3""", {"chain": chain_id, "contract": contract}).fetchall()
+    return [DealRef(str(d), int(b), int(i), str(t)) for d, b, i, t in rows]
+
+
+def write_deal(con: duckdb.DuckDBPyConnection, chain_id: int, contract: str, d: Deal) -> None:
+    """Store one deal (final: a deal is never rewritten once matched)."""
+    con.execute(
+        "INSERT OR REPLACE INTO iexec_deals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_timestamp(?), ?, ?)",
+        [chain_id, contract, d.ref.block_number, d.ref.log_index, d.ref.tx_hash, d.ref.dealid, d.status,
+         d.requester, d.beneficiary, d.workerpool, d.workerpool_owner,
+         None if d.workerpool_price is None else str(d.workerpool_price), d.category, d.tag, d.start_time,
+         d.bot_first, d.bot_size])

@@ -1,0 +1,11 @@
+"""Defaults shared by the library and the command line, so the CLI never restates them."""
+
+from __future__ import annotations
+
+CHUNK_BLOCKS = 10_000      # blocks per eth_getLogs to start with (the governor shrinks and grows it)
+CONCURRENCY = 8            # requests in flight per chain
+MAX_PRICE_AGE_HOURS = 48   # a token price older than this does not value a payment
+MAX_FUNDER_FANOUT = 10     # a funder of more buyers is a service and merges no one
+MAX_ENTITY_SIZE = 200      # an entity with more addresses is flagged, not merged
+CLUSTERING = "strict"
+REPORT_DIR = "reports"

@@ -1,0 +1,43 @@
+"""One transaction helper and one DuckDB error translator for every write path.
+
+A write that fails for a reason of the database (disk full, file gone, a constraint) reaches the CLI as one
+StoreError line, never as "unexpected"; errors of the auditor itself pass through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import duckdb
+
+from auditor.errors import StoreError
+
+
+def store_error(exc: duckdb.Error, doing: str) -> StoreError:
+    """A DuckDB error as one line naming what was being done."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"database error while {doing}: {first}")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, doing: str = "writing") -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT on success or ROLLBACK on any exit by exception (also cancellation and Ctrl-C)."""
+    try:
+        con.execute("BEGIN")
+    except duckdb.Error as exc:
+        raise store_error(exc, doing) from None
+    try:
+        yield con
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise store_error(exc, doing) from None
+    except BaseException:
+        _rollback(con)
+        raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with suppress(duckdb.Error):  # no transaction left to roll back (it failed at COMMIT, or the file is gone)
+        con.execute("ROLLBACK")
