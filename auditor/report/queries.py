@@ -24,7 +24,7 @@ PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 LINE_COMMENT = re.compile(r"--[^\n]*")
 
 ANALYSIS_TABLES = (
-    "rentals", "address_clusters", "cluster_evidence", "service_addresses", "entity_weekly", "gpu_specs",
+    "rentals", "address_entities", "address_funding", "cluster_evidence", "entity_weekly", "gpu_specs",
     "analysis_runs",
 )
 CORE_TABLES = ("chains", "sources", "coverage", "funding")

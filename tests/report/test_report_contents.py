@@ -16,7 +16,7 @@ from auditor.report.dataset import ADDRESSES_PER_ENTITY, DERIVED_TABLES, TABLE_Q
 from auditor.report.formatting import csv_cell
 from auditor.report.weeks import parse_week
 
-from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr, block_at
+from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr, block_at, publish
 
 SECTIONS = [
     "## 1. Headline",
@@ -281,6 +281,7 @@ def test_top_entity_addresses_are_capped_per_entity(db_path: Path, tmp_path: Pat
     con = duckdb.connect(str(copy))
     extra = [(addr(f"{i:02d}"), "cl-a", 10, "funder") for i in range(30, 37)]
     con.executemany("INSERT INTO address_clusters VALUES (?, ?, ?, ?)", extra)
+    publish(con)
     out = write_weekly_report(con, REPORT_WEEK, tmp_path / "out")
     con.close()
     top = read_csv(out, "top_entity_addresses")

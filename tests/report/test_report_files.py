@@ -13,7 +13,7 @@ from auditor.report import write_weekly_report
 from auditor.report.dataset import DERIVED_TABLES, TABLE_QUERIES
 from auditor.report.queries import NO_ANALYSIS, SQL_DIR
 
-from .conftest import REPORT_WEEK, SCHEMA
+from .conftest import REPORT_WEEK, create_tables
 
 EXTERNAL_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 EXPECTED_FILES = {
@@ -82,7 +82,7 @@ def test_database_without_analysis_is_a_store_error(tmp_path: Path) -> None:
 
 def test_one_missing_analysis_table_is_a_store_error(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "partial.duckdb"))
-    con.execute(SCHEMA)
+    create_tables(con)
     con.execute("DROP TABLE cluster_evidence")
     with pytest.raises(StoreError, match="no analysis yet"):
         write_weekly_report(con, REPORT_WEEK, tmp_path / "out")

@@ -12,7 +12,7 @@ import pytest
 from auditor.errors import AuditorError, InputError, StoreError
 from auditor.report import StaleDataError, check_freshness, ensure_fresh
 
-from .conftest import ARB, BASE, SCHEMA
+from .conftest import ARB, BASE, create_tables
 
 # Safe blocks in conftest.py: Arbitrum One at 2026-02-20 11:00, Base at 10:00 UTC.
 NOW = dt.datetime(2026, 2, 22, 12, 0, tzinfo=dt.UTC)  # Arbitrum 49 h old, Base 50 h
@@ -69,7 +69,7 @@ def test_chain_never_indexed_is_stale(db_path: Path, tmp_path: Path) -> None:
 
 def test_no_chains_is_stale(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
-    con.execute(SCHEMA)
+    create_tables(con)
     with pytest.raises(StaleDataError, match="no chain has been indexed yet"):
         ensure_fresh(con, HOURS, NOW)
 

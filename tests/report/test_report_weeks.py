@@ -12,7 +12,7 @@ from auditor.errors import InputError, StoreError
 from auditor.report import parse_iso_week, resolve_week
 from auditor.report.weeks import IsoWeek, parse_week
 
-from .conftest import SCHEMA
+from .conftest import create_tables
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_resolve_last_picks_the_last_complete_week(ro_con: duckdb.DuckDBPyConnec
 
 def test_resolve_last_without_indexed_data_is_an_input_error(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
-    con.execute(SCHEMA)
+    create_tables(con)
     with pytest.raises(InputError, match="no complete week to report yet: no marketplace source has been indexed"):
         resolve_week(con, "last")
 

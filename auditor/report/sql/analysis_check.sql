@@ -2,9 +2,7 @@
 -- so a report built on a stale analysis says so.
 -- Sums are exact (each value cast to DECIMAL(38, 9) first), whatever the thread count or storage order.
 -- params: week_monday (DATE); week_start, week_end (TIMESTAMPTZ)
-WITH clustered AS (
-    SELECT DISTINCT address FROM address_clusters
-), weekly AS (
+WITH weekly AS (
     SELECT coalesce(sum(rentals), 0) AS rentals, coalesce(sum(h100e_hours::DECIMAL(38, 9)), 0) AS h100e_hours
     FROM entity_weekly
     WHERE week_start = $week_monday
@@ -12,9 +10,9 @@ WITH clustered AS (
     SELECT
         count(*) AS rentals,
         coalesce(sum(r.h100e_hours::DECIMAL(38, 9)), 0) AS h100e_hours,
-        count(DISTINCT r.buyer) FILTER (WHERE c.address IS NULL) AS unclustered_buyers
+        count(DISTINCT r.buyer) FILTER (WHERE NOT e.clustered) AS unclustered_buyers
     FROM rentals AS r
-    LEFT JOIN clustered AS c ON c.address = r.buyer
+    LEFT JOIN address_entities AS e ON e.address = r.buyer
     WHERE r.block_time >= $week_start AND r.block_time < $week_end
 )
 SELECT

@@ -1,19 +1,20 @@
 -- entities: every entity active this week, ranked by H100e-hours, then rentals, then id.
--- An entity is an address cluster; a buyer missing from address_clusters is an entity of its own.
+-- An entity is an address cluster; each address's is its row of address_entities, where a buyer the analysis
+-- did not cluster is an entity of its own.
 -- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time); its strength
 -- is 'corroborated' when two or more heuristics link the cluster. Funding sources: where each of the entity's
--- buyers got its first native coin: a service address (with the reason), or 'unknown/own wallet'.
+-- buyers got its first native coin (address_funding.funding_source), in alphabetical order.
 -- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
 -- params: week_start, week_end
 WITH clusters AS (
-    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
+    SELECT address, cluster_id, role FROM address_entities WHERE clustered
 ), members AS (
     SELECT
         cluster_id,
-        count(DISTINCT address) AS addresses,
-        count(DISTINCT address) FILTER (WHERE role = 'buyer') AS buyer_addresses,
-        count(DISTINCT address) FILTER (WHERE role = 'funder') AS funder_addresses
-    FROM address_clusters
+        count(*) AS addresses,
+        count(*) FILTER (WHERE role = 'buyer') AS buyer_addresses,
+        count(*) FILTER (WHERE role = 'funder') AS funder_addresses
+    FROM clusters
     GROUP BY cluster_id
 ), evidence AS (
     SELECT
@@ -27,25 +28,13 @@ WITH clusters AS (
     WHERE ca.cluster_id = cb.cluster_id
     GROUP BY ca.cluster_id
 ), attributed AS (
-    SELECT r.*, coalesce(c.cluster_id, r.buyer) AS entity, c.cluster_id IS NOT NULL AS clustered
+    SELECT r.*, e.cluster_id AS entity, coalesce(e.clustered, false) AS clustered
     FROM rentals AS r
-    LEFT JOIN clusters AS c ON c.address = r.buyer
-), first_funding AS (
-    SELECT DISTINCT ON (address) address, status, funder
-    FROM funding
-    ORDER BY address, status <> 'funded', block_time NULLS LAST, chain_id
+    LEFT JOIN address_entities AS e ON e.address = r.buyer
 ), funding_sources AS (
-    SELECT
-        b.entity,
-        string_agg(DISTINCT CASE
-            WHEN f.address IS NULL THEN 'not traced'
-            WHEN f.status <> 'funded' OR f.funder IS NULL THEN 'no funder found (' || f.status || ')'
-            WHEN s.address IS NOT NULL THEN 'service (' || s.reason || ')'
-            ELSE 'unknown/own wallet'
-        END, '; ' ORDER BY 1) AS funding_sources
+    SELECT b.entity, string_agg(DISTINCT f.funding_source, '; ' ORDER BY f.funding_source) AS funding_sources
     FROM (SELECT DISTINCT entity, buyer FROM attributed) AS b
-    LEFT JOIN first_funding AS f ON f.address = b.buyer
-    LEFT JOIN service_addresses AS s ON s.address = f.funder
+    LEFT JOIN address_funding AS f ON f.address = b.buyer
     GROUP BY b.entity
 ), firsts AS (
     SELECT entity, min(block_time) AS first_rental FROM attributed GROUP BY entity

@@ -3,13 +3,11 @@
 -- params: week_start, week_end, prev_start (TIMESTAMPTZ instants, half-open [start, end)),
 --         week_label, week_monday, week_sunday, prev_label (for display only),
 --         week_complete, missing_data (from the marketplace sources' coverage, computed in completeness.py)
--- A buyer missing from address_clusters counts as an entity of its own, so no rental is dropped.
-WITH clusters AS (
-    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
-), two_weeks AS (
-    SELECT r.*, coalesce(c.cluster_id, r.buyer) AS entity, r.block_time >= $week_start AS this_week
+-- Each buyer's entity is its row of address_entities (a buyer the clustering left out is an entity of its own).
+WITH two_weeks AS (
+    SELECT r.*, e.cluster_id AS entity, r.block_time >= $week_start AS this_week
     FROM rentals AS r
-    LEFT JOIN clusters AS c ON c.address = r.buyer
+    LEFT JOIN address_entities AS e ON e.address = r.buyer
     WHERE r.block_time >= $prev_start AND r.block_time < $week_end
 ), totals AS (
     SELECT

@@ -1,8 +1,5 @@
 -- rentals: this week's rentals, one row per rental event, with the entity each is attributed to.
 -- params: week_start, week_end
-WITH clusters AS (
-    SELECT address, min(cluster_id) AS cluster_id FROM address_clusters GROUP BY address
-)
 SELECT
     r.chain_id,
     r.marketplace,
@@ -11,7 +8,7 @@ SELECT
     r.tx_hash,
     r.log_index,
     r.buyer,
-    coalesce(c.cluster_id, r.buyer) AS cluster_id,
+    e.cluster_id,
     r.provider,
     r.gpu_model,
     r.gpu_model_raw,
@@ -28,6 +25,6 @@ SELECT
     r.h100e_method,
     r.kyc
 FROM rentals AS r
-LEFT JOIN clusters AS c ON c.address = r.buyer
+LEFT JOIN address_entities AS e ON e.address = r.buyer
 WHERE r.block_time >= $week_start AND r.block_time < $week_end
 ORDER BY r.block_time, r.chain_id, r.block_number, r.log_index, r.tx_hash
