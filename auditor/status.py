@@ -9,6 +9,7 @@ import duckdb
 from auditor.chains import chain_name
 from auditor.marketplaces import MARKETPLACES, NOT_SUPPORTED
 from auditor.model import normalize_address
+from auditor.store.db import has_table
 from auditor.store.tables import quote
 
 
@@ -53,7 +54,7 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
     funding = con.execute("SELECT chain_id, status, count(*) FROM funding GROUP BY ALL ORDER BY ALL").fetchall()
     failures = con.execute(
         "SELECT chain_id, step, count(*), min(reason) FROM enrichment_failures GROUP BY ALL ORDER BY ALL"
-    ).fetchall() if _has(con, "enrichment_failures") else []
+    ).fetchall() if has_table(con, "enrichment_failures") else []
     counts = []
     for (table,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
@@ -70,9 +71,3 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
               tuple(failures)),
         Table("Row counts", ("table", "rows"), tuple(counts)),
     ]
-
-
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether a table exists: `status` reads databases of older versions as they are (it never migrates)."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()
-    return bool(row and row[0])

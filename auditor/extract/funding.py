@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RpcError
+from auditor.model import normalize_address
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_block, to_int
 
@@ -59,13 +60,20 @@ async def first_funding(client: Rpc, address: str, low: int, high: int, state_fr
     block = await get_block(client, hi, full=True)
     for tx in block.get("transactions", []):
         if isinstance(tx, dict) and _pays(tx, address):
-            return Funding(address, "funded", hi, funder=_hex(tx.get("from"), 40, "sender"), block_number=hi,
+            return Funding(address, "funded", hi, funder=_address(tx.get("from")), block_number=hi,
                            block_time=to_int(block.get("timestamp"), "block timestamp"),
                            tx_hash=_hex(tx.get("hash"), 64, "transaction hash"),
                            value_wei=to_int(tx.get("value"), "value"))
     # Funded by a contract's internal call (a disperse or an exchange contract): no plain transfer to show.
     return Funding(address, "internal", hi, block_number=hi,
                    block_time=to_int(block.get("timestamp"), "block timestamp"))
+
+
+def _address(value: Any) -> str:
+    try:
+        return normalize_address(value)
+    except ValueError:
+        raise RpcError(f"node returned a malformed sender: {str(value)[:70]!r}") from None
 
 
 def _hex(value: Any, digits: int, what: str) -> str:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import duckdb
 
 from auditor.chains import chain_name
 from auditor.model import Block
-from auditor.resources import PACKAGE_DIR
-
-
-@cache
-def _sql(name: str) -> str:
-    return (PACKAGE_DIR / "store" / "sql" / f"{name}.sql").read_text()
+from auditor.store.sqlfiles import store_sql
 
 
 def known_through(con: duckdb.DuckDBPyConnection, chain_id: int) -> int | None:
     """The block up to which every marketplace source of the chain is covered (see known_through.sql)."""
-    row = con.execute(_sql("known_through"), {"chain": chain_id}).fetchone()
+    row = con.execute(store_sql("known_through"), {"chain": chain_id}).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 

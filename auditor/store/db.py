@@ -88,7 +88,7 @@ def open_db(path: Path, *, read_only: bool = False, create: bool = False) -> Ite
     try:
         if not read_only:
             migrate(con)
-        elif not _has_table(con, "schema_migrations"):
+        elif not has_table(con, "schema_migrations"):
             raise StoreError(f"{path} is not an auditor database")
         yield con
     finally:
@@ -137,6 +137,6 @@ def open_lease(path: Path) -> Iterator[Lease]:
             lease.close()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
     return bool(row and row[0])

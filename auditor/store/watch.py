@@ -7,15 +7,15 @@ from functools import cache
 import duckdb
 
 from auditor.extract.accounts import Code
-from auditor.resources import PACKAGE_DIR
 from auditor.store.failures import clear_failures
 from auditor.store.funding import buyers_sql
+from auditor.store.sqlfiles import store_sql
 from auditor.store.tx import transaction
 
 
 @cache
 def _sql(name: str) -> str:
-    return (PACKAGE_DIR / "store" / "sql" / f"{name}.sql").read_text().replace("{buyers}", buyers_sql())
+    return store_sql(name).replace("{buyers}", buyers_sql())
 
 
 def _column(con: duckdb.DuckDBPyConnection, name: str, chain_id: int) -> list[str]:

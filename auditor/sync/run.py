@@ -89,14 +89,14 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
 
 async def _logs(run: ChainRun, sources: list[Source], phases: list[FeedPhase]) -> None:
     """Marketplace and price-feed logs, then the funding logs; a reorg found meanwhile restarts the pass."""
+    feeds = [p.source() for p in phases]
     for attempt in range(MAX_REORG_PASSES):
         try:
             run.summary.reorg_depth = max(run.summary.reorg_depth, await rewind_reorg(run))
             register(run.db.con, sources, "adhoc" if run.req.adhoc else "marketplace")
-            register_feeds(run.db.con, [p.source() for p in phases],
-                           [(p.feed.chain_id, p.feed.asset, normalize_address(p.feed.proxy), p.phase, p.aggregator,
-                             p.feed.decimals) for p in phases])
-            await fetch_all(run, plan(run, [*sources, *(p.source() for p in phases)]), "logs")
+            register_feeds(run.db.con, feeds, [(p.feed.chain_id, p.feed.asset, normalize_address(p.feed.proxy),
+                                                p.phase, p.aggregator, p.feed.decimals) for p in phases])
+            await fetch_all(run, plan(run, [*sources, *feeds]), "logs")
             run.db.yield_to_waiters()
             if run.req.funding and not run.req.adhoc:
                 await watch(run)
