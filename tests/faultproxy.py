@@ -2,7 +2,9 @@
 
 It runs an aiohttp server on 127.0.0.1 in a thread of its own. `inject(body, n)` may answer the n-th HTTP
 request itself (an HTTP error, a truncated body, a JSON-RPC error, a dropped connection) instead of
-forwarding it; `rewrite(request, response)` may change each JSON-RPC answer (single or batch) that anvil gave.
+forwarding it; `rewrite(request, response)` may change each JSON-RPC answer (single or batch) that anvil gave;
+`delay_s` holds every request that long, as a distant provider does (a floor on a run's duration that does not
+depend on the machine's speed).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ def keep(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, rewrite: Rewrite = keep, inject: Inject | None = None) -> None:
+    def __init__(self, upstream: str, rewrite: Rewrite = keep, inject: Inject | None = None,
+                 delay_s: float = 0.0) -> None:
         self.upstream = upstream
+        self.delay_s = delay_s
         self.rewrite = rewrite
         self.inject = inject
         self.requests: list[str] = []
@@ -80,6 +84,8 @@ class FaultProxy:
                     request.transport.abort()
                 return injected
         assert self._session is not None
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         async with self._session.post(self.upstream, data=orjson.dumps(body),
                                       headers={"content-type": "application/json"}) as resp:
             answer = orjson.loads(await resp.read())

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,15 @@ import duckdb
 
 from auditor.devnet import Devnet
 from tests.conftest import analyse
+from tests.faultproxy import FaultProxy
 
 KILLS = 6
+# Each request waits this long at a proxy, so the run's work takes longer than several sleeps whatever the
+# machine's speed (about 7,500 eth_getLogs of 40 blocks at 4 in flight: 9 s at least, where a killed run gets
+# 2.8 s at most), and at least MIN_KILLED kills land mid-run; later kills may reach the funding stages. The
+# last run goes to the nodes directly.
+REQUEST_DELAY_S = 0.005
+MIN_KILLED = 3
 
 
 def tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -30,28 +38,37 @@ def tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def test_killed_runs_end_identical(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "killed.duckdb"
-    command = [sys.executable, "-m", "auditor", "index", "--db", str(db), "--confirmations", "0",
-               "--chunk-blocks", "40", "--concurrency", "4"]
-    for chain_id in sorted(devnet.urls):
-        command += ["--rpc", devnet.urls[chain_id]]
+
+    def command(urls: list[str]) -> list[str]:
+        return [sys.executable, "-m", "auditor", "index", "--db", str(db), "--confirmations", "0",
+                "--chunk-blocks", "40", "--concurrency", "4", *(a for url in urls for a in ("--rpc", url))]
+
     rng = random.Random(20261122)
     killed_mid_run = 0
     progress = []
-    for _ in range(KILLS):
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 3.5))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed_mid_run += 1
-        proc.wait()
-        if db.exists():
-            with duckdb.connect(str(db), read_only=True) as con:
-                row = con.execute("SELECT coalesce(sum(to_block - from_block + 1), 0) FROM coverage").fetchone()
-                progress.append(int(row[0]) if row else 0)
+    with ExitStack() as stack:
+        proxies = [stack.enter_context(FaultProxy(devnet.urls[c], delay_s=REQUEST_DELAY_S))
+                   for c in sorted(devnet.urls)]
+        for _ in range(KILLS):
+            proc = subprocess.Popen(command([p.url for p in proxies]), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.8, 3.5))
+            finished = proc.poll() is not None
+            if not finished:
+                proc.send_signal(signal.SIGKILL)
+                killed_mid_run += 1
+            proc.wait()
+            if db.exists():
+                with duckdb.connect(str(db), read_only=True) as con:
+                    row = con.execute("SELECT coalesce(sum(to_block - from_block + 1), 0) FROM coverage").fetchone()
+                    progress.append(int(row[0]) if row else 0)
+            if finished:
+                break
     print(f"coverage after each kill (blocks): {progress}")
-    assert killed_mid_run >= KILLS - 1, "the runs finished before they could be killed"
+    assert killed_mid_run >= MIN_KILLED, "the runs finished before they could be killed"
     assert progress and progress != sorted(progress)[:1] * len(progress), "kills never landed after a commit"
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command([devnet.urls[c] for c in sorted(devnet.urls)]), capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     analyse(devnet, db)
     got, want = tables(db), tables(analysed_db)

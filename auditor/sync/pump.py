@@ -1,97 +1,61 @@
-"""Planning from coverage and the log pump: fetch -> decode -> store, with coverage in the same commit.
+"""The pump: a source kind's planned work, extracted with bounded concurrency and committed by one writer.
 
-Contract: every fetched range commits with its coverage in one transaction (store.load.write_ranges), so the
-run can be killed at any instant and re-run to the same end state. Ranges are planned from coverage, so
-re-runs only fetch what is missing and never duplicate a row.
+Contract: every extracted range commits with its coverage in one transaction (the kind's `commit`), so the run
+can be killed at any instant and re-run to the same end state. Work is planned from coverage, so re-runs only
+fetch what is missing and never duplicate a row.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-from auditor.decode.logs import Dispatcher
-from auditor.extract.logs import block_headers, fetch_range, with_block_times
-from auditor.extract.ranges import RangeCursor, missing
-from auditor.model import BlockRange, Source
+from auditor.extract.ranges import RangeCursor
+from auditor.model import Source
 from auditor.store.db import Lease
-from auditor.store.load import RangeRows, coverage_of, write_ranges
 from auditor.sync.context import ChainRun
+from auditor.sync.kind import Piece, SourceKind, Work
+from auditor.sync.threads import in_thread
 
-WATCH_BATCH = 200         # watched addresses per eth_getLogs topic filter (providers cap filter sizes)
 YIELD_CHECK_S = 0.25      # while only waiting for the node, look this often for processes waiting for the file
-T = TypeVar("T")
-Plan = list[tuple[list[Source], list[BlockRange]]]
 
 
-@dataclass(frozen=True)
-class _Fetched:
-    """One planned range, fetched and decoded, not yet stored."""
-
-    rows: RangeRows
-    logs: int
-    splits: int
+def plan(run: ChainRun, kind: SourceKind, sources: Sequence[Source]) -> list[Work]:
+    """What the sources still miss in this pass's window."""
+    return kind.plan(run.db.con, run.chain, sources, run.window)
 
 
-def plan(run: ChainRun, sources: list[Source]) -> Plan:
-    """Missing ranges per group of sources that miss the same ranges and have the same shape (fetched with one
-    query each); a group filtering on topics takes at most WATCH_BATCH sources."""
-    groups: dict[tuple[tuple[BlockRange, ...], tuple[object, ...]], list[Source]] = defaultdict(list)
-    coverage = coverage_of(run.db.con, run.chain, [s.key for s in sources])
-    for source in sources:
-        start = max(run.earliest, source.start_block if run.req.from_block is None else run.req.from_block)
-        if start > run.to:
-            continue
-        gaps = tuple(missing(coverage[source.key], BlockRange(start, run.to)))
-        if gaps:
-            groups[gaps, source.shape].append(source)
-    out = []
-    for (gaps, shape), group in groups.items():
-        size = len(group) if shape == ("plain",) else WATCH_BATCH
-        out += [(group[i:i + size], list(gaps)) for i in range(0, len(group), size)]
-    return out
-
-
-async def fetch_all(run: ChainRun, planned: Plan, what: str) -> None:
-    """Fetch the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
-    the size the governor allows at that moment, decoding each as it arrives; a writer thread stores them,
-    those that arrived while it was busy in one transaction."""
+async def fetch_all(run: ChainRun, kind: SourceKind, planned: list[Work], what: str) -> None:
+    """Extract the planned gaps with up to the endpoint's current limit of requests in flight, in ranges of
+    the size the governor allows at that moment; a writer thread commits them, those that arrived while it
+    was busy in one transaction."""
     client, summary, progress = run.client, run.summary, run.progress
     label = run.label(what)
-    progress.start(label, sum(g.size for _, gaps in planned for g in gaps))
+    progress.start(label, sum(w.blocks for w in planned))
 
-    async def fetch(group: list[Source], dispatcher: Dispatcher, rng: BlockRange) -> _Fetched:
-        logs, splits = await fetch_range(client, group, rng, run.governor)
-        blocks = await block_headers(client, logs)
-        tables = await in_thread(dispatcher.decode, run.chain, with_block_times(logs, blocks))
-        return _Fetched(RangeRows(group, rng, tables, blocks), logs.num_rows, splits)
-
-    async def store(batch: list[_Fetched]) -> None:
-        summary.rows += await in_thread(_store_ranges, run.db, run.chain, [f.rows for f in batch])
-        for f in batch:
+    async def store(batch: list[Piece]) -> None:
+        summary.rows += await in_thread(_commit, kind, run.db, run.chain, batch)
+        for piece in batch:
             summary.ranges += 1
-            summary.splits += f.splits
-            summary.logs += f.logs
-            progress.advance(label, f.rows.rng.size, f.logs)
+            summary.splits += piece.splits
+            summary.logs += piece.items
+            progress.advance(label, piece.rng.size, piece.items)
 
-    cursors = [(group, Dispatcher((a, e) for s in group for a in s.emitters for e in s.events), RangeCursor(gaps))
-               for group, gaps in planned]
-    fetching: set[asyncio.Task[_Fetched]] = set()
-    fetched: list[_Fetched] = []
+    cursors = [(work, RangeCursor(list(work.gaps))) for work in planned]
+    fetching: set[asyncio.Task[Piece]] = set()
+    fetched: list[Piece] = []
     storing: asyncio.Task[None] | None = None
     try:
         while True:
-            # fetched ranges waiting for the writer count against the limit too: memory stays bounded
+            # extracted pieces waiting for the writer count against the limit too: memory stays bounded
             while cursors and len(fetching) < client.in_flight and len(fetched) < client.in_flight:
-                group, dispatcher, cursor = cursors[0]
+                work, cursor = cursors[0]
                 rng = cursor.take(run.governor.size)
                 if rng is None:
                     cursors.pop(0)
                     continue
-                fetching.add(asyncio.ensure_future(fetch(group, dispatcher, rng)))
+                fetching.add(asyncio.ensure_future(kind.extract(client, run.chain, work, rng, run.governor)))
             if storing is None and fetched:
                 storing = asyncio.ensure_future(store(fetched))
                 fetched = []
@@ -117,20 +81,8 @@ async def fetch_all(run: ChainRun, planned: Plan, what: str) -> None:
         progress.finish(label)
 
 
-def _store_ranges(db: Lease, chain: int, rows: list[RangeRows]) -> int:
+def _commit(kind: SourceKind, db: Lease, chain: int, pieces: list[Piece]) -> int:
     """In the writer thread: one commit, then the file is handed over if another process waits for it."""
-    written = write_ranges(db.con, chain, rows)
+    written = kind.commit(db.con, chain, pieces)
     db.yield_to_waiters()
     return written
-
-
-async def in_thread(fn: Callable[..., T], *args: Any) -> T:
-    """fn(*args) in a worker thread, so responses keep being read meanwhile (Arrow and DuckDB release the GIL).
-    Awaited to its end even when cancelled: the database must not close under a running transaction, nor a
-    decoding thread outlive the run."""
-    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
-    try:
-        return await asyncio.shield(future)
-    except asyncio.CancelledError:
-        await asyncio.wait([future])
-        raise

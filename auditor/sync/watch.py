@@ -26,6 +26,6 @@ async def watch(run: ChainRun) -> None:
 
 async def _fetch_sources(run: ChainRun, sources: list[Source]) -> None:
     register(run.db.con, sources, "watch")
-    planned = plan(run, sources)
+    planned = plan(run, run.kind, sources)
     if planned:
-        await fetch_all(run, planned, "transfers")
+        await fetch_all(run, run.kind, planned, "transfers")
