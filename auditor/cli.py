@@ -92,6 +92,8 @@ def index(
     event: Annotated[str | None, typer.Option(help='Ad-hoc source: event signature, e.g. "Transfer(address '
                                                    'indexed from, address indexed to, uint256 value)".')] = None,
     funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
+    dry_run: Annotated[bool, typer.Option(help="Print the plan (sources, block windows, what is covered and "
+                                               "missing) and write nothing.")] = False,
 ) -> None:
     """Index marketplace events (and buyers' funding) from each RPC's chain into the database."""
     from auditor.interrupt import run_interruptible
@@ -104,6 +106,12 @@ def index(
                        marketplaces=tuple(marketplace or ()), confirmations=confirmations,
                        concurrency=concurrency, chunk_blocks=chunk_blocks,
                        adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding)
+    if dry_run:
+        from auditor.sync.dryrun import plan_index, plan_tables
+
+        for table in plan_tables(run_interruptible(plan_index(req), lambda: "nothing written (dry run)")):
+            _render(table)
+        return
     progress = Tally(make_progress())
     try:
         summaries = run_interruptible(run_index(req, progress), progress.committed)

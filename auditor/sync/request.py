@@ -32,7 +32,6 @@ class IndexRequest:
     chunk_blocks: int = defaults.CHUNK_BLOCKS
     adhoc: AdhocEvent | None = None
     funding: bool = True
-    dry_run: bool = False
 
 
 def validate(req: IndexRequest) -> AdhocEvent | None:
