@@ -20,7 +20,7 @@ from tests.faultproxy import FaultProxy
 KILLS = 6
 # Each request waits this long at a proxy, so the run's work takes longer than several sleeps whatever the
 # machine's speed (about 7,500 eth_getLogs of 40 blocks at 4 in flight: 9 s at least, where a killed run gets
-# 2.8 s at most), and at least MIN_KILLED kills land mid-run; later kills may reach the funding stages. The
+# 1.8 s at most), and at least MIN_KILLED kills land mid-run; later kills may reach the funding stages. The
 # last run goes to the nodes directly.
 REQUEST_DELAY_S = 0.005
 MIN_KILLED = 3
@@ -52,7 +52,7 @@ def test_killed_runs_end_identical(devnet: Devnet, analysed_db: Path, tmp_path: 
         for _ in range(KILLS):
             proc = subprocess.Popen(command([p.url for p in proxies]), stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.8, 3.5))
+            time.sleep(rng.uniform(0.8, 2.5))
             finished = proc.poll() is not None
             if not finished:
                 proc.send_signal(signal.SIGKILL)

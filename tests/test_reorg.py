@@ -1,5 +1,6 @@
 """Reorgs on a real anvil: blocks already indexed are replaced; the next run rolls back to the fork point and
-re-indexes, ending identical to a fresh index of the new chain."""
+re-indexes, ending identical to a fresh index of the new chain. A bare Base node with the one contract the
+branches use (Morpheus's, its emitter placed at the real address) is all it needs."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ import aiohttp
 import duckdb
 import pytest
 
-from auditor.devnet import start_devnet
-from auditor.devnet.emitters import calldata
+from auditor.devnet.anvil import Anvil
+from auditor.devnet.emitters import calldata, load_emitters
 from auditor.devnet.plan import Emit
 from auditor.sync import IndexRequest, run_index
 
 MORPHEUS = "0x6abe1d282f72b474e54527d93b979a4f64d3030a"
 PROVIDER = "0x" + "be" * 20
-AFTER_DEVNET = 1_794_787_200  # the devnet's closing block time
+GENESIS_BLOCK, GENESIS_TIME = 30_000_000, 1_794_700_800
+AFTER_DEVNET = 1_794_787_200  # a day after genesis
 
 
 async def _rpc(url: str, method: str, params: list[Any]) -> Any:
@@ -62,8 +64,10 @@ def index(url: str, db: Path) -> int:
 
 @pytest.mark.parametrize("depth", [3, 40])
 def test_reorg_rolls_back_and_reindexes(tmp_path: Path, depth: int) -> None:
-    with start_devnet(tmp_path / "devnet") as net:
-        url = net.urls[8453]
+    with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node:
+        url = node.url
+        rpc(url, "anvil_setCode", MORPHEUS, load_emitters()["morpheus/Diamond"].runtime_bytecode)
+        rpc(url, "evm_mine", GENESIS_TIME + 12)
         snapshot = rpc(url, "evm_snapshot")
         play_branch(url, "0x" + "f1" * 20, tag=1, blocks=depth)
         db = tmp_path / "reorged.duckdb"
