@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup lint bench bench-clusters clean
+.PHONY: demo test test-fast setup lint bench bench-clusters clean
 
 demo: setup
 	$(BIN)/auditor demo
@@ -13,7 +13,11 @@ demo: setup
 # Chromium (Debian package) is for the report's browser test: required in CI, skipped elsewhere if it can't install.
 test: setup
 	@bash .ci/install-chromium || { [ -z "$$CI" ] && echo "note: Chromium could not be installed; the browser test will be skipped"; }
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# The inner loop: everything but the tests marked slow (kill -9, Ctrl-C, fault proxies, property tests), on 2 workers.
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 setup: $(VENV)/.installed node_modules/.installed
 

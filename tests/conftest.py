@@ -18,12 +18,16 @@ from auditor.labels import import_labels
 from auditor.prices.imports import import_prices
 from auditor.store.db import open_db
 from auditor.sync import IndexRequest, run_index
+from tests.devnet.chainrpc import port_open
 
 
 @pytest.fixture(scope="session")
 def devnet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devnet]:
+    """The one played economy of the session (starting it costs seconds): tests that change a chain start
+    their own bare anvil instead."""
     with start_devnet(tmp_path_factory.mktemp("devnet")) as net:
         yield net
+    assert not any(port_open(url) for url in net.urls.values()), "anvil still listening after start_devnet exited"
 
 
 @pytest.fixture(scope="session")

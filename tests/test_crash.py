@@ -17,6 +17,8 @@ from auditor.devnet import Devnet
 from tests.conftest import analyse
 from tests.faultproxy import FaultProxy
 
+pytestmark = pytest.mark.slow   # see pyproject: `make test-fast` leaves these out
+
 KILLS = 6
 # Each request waits this long at a proxy, so the run's work takes longer than several sleeps whatever the
 # machine's speed (about 7,500 eth_getLogs of 40 blocks at 4 in flight: 9 s at least, where a killed run gets

@@ -12,6 +12,8 @@ import pytest
 from auditor.devnet import Devnet
 from tests.conftest import SLOW_INDEX, coverage_rows, index_command
 
+pytestmark = pytest.mark.slow   # see pyproject: `make test-fast` leaves these out
+
 STARTUP_S = 2.5   # long enough to be past set-up and inside the log pump (the run takes far longer)
 
 

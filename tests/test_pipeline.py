@@ -110,6 +110,7 @@ def test_entity_weekly_adds_up(analysed_db: Path) -> None:
     assert math.isclose(weekly_hours, hours, rel_tol=1e-9)
 
 
+@pytest.mark.slow
 def test_split_runs_equal_one_run(devnet: Devnet, analysed_db: Path, truth: dict[str, Any], tmp_path: Path) -> None:
     """Indexing in pieces (small chunks, a stop half-way, a run with nothing left to do) ends in the same
     database as one uninterrupted run."""

@@ -109,6 +109,7 @@ def test_result_cap_without_a_number(devnet: Devnet, analysed_db: Path, tmp_path
     assert summary.splits > 0 and summary.refusals > 0
 
 
+@pytest.mark.slow
 def test_transport_faults_are_survived(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:
     """429 with Retry-After, rate-limit errors, 502/503, truncated JSON and dropped connections."""
     def inject(body: Any, n: int) -> web.StreamResponse | None:

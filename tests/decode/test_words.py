@@ -99,6 +99,7 @@ def log_for_row(sig: str, types: list[str], indexed: list[bool], values: list[An
 @settings(max_examples=100, deadline=None)
 @given(st.lists(events(), min_size=1, max_size=1).flatmap(
     lambda e: st.tuples(st.just(e[0]), st.lists(st.tuples(*[value_of(t) for t in e[0][1]]), min_size=1, max_size=5))))
+@pytest.mark.slow
 def test_stored_rows_equal_eth_abi(case: tuple[tuple[str, list[str], list[bool], list[Any]], list[tuple[Any, ...]]]
                                    ) -> None:
     """Words decoded by DuckDB (decode.wordsql) store exactly eth-abi's values, 256-bit and negative included."""
@@ -114,6 +115,7 @@ def test_stored_rows_equal_eth_abi(case: tuple[tuple[str, list[str], list[bool],
                                       str(log.log_index))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(events(), st.integers(0, 10_000), st.integers(0, 255))
 def test_corrupted_words_fail_the_same_way_in_tables(event: tuple[str, list[str], list[bool], list[Any]],

@@ -17,6 +17,8 @@ from auditor.devnet.plan import Emit
 from tests.faultproxy import FaultProxy
 from tests.test_reorg import MORPHEUS, PROVIDER, rpc
 
+pytestmark = pytest.mark.slow   # see pyproject: `make test-fast` leaves these out
+
 GENESIS_BLOCK, GENESIS_TIME = 1_000, 1_790_000_000
 KEPT_STATES = 50
 EARLY, LATE = "0x" + "e1" * 20, "0x" + "1a" * 20

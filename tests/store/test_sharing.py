@@ -21,6 +21,7 @@ def _auditor(*args: str) -> list[str]:
     return [sys.executable, "-m", "auditor", *args]
 
 
+@pytest.mark.slow
 def test_readers_get_in_while_an_index_runs(devnet: Devnet, analysed_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
     index = subprocess.Popen(index_command(devnet, db, *SLOW_INDEX), stdout=subprocess.DEVNULL,
