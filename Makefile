@@ -35,7 +35,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 lint: setup
-	$(BIN)/ruff check auditor tests bench
+	$(BIN)/ruff check auditor tests bench tools
 	$(BIN)/mypy
 
 # Throughput benchmark, run on purpose (not part of `make test`): make bench BENCH_ARGS="--logs 1000000 --skip-etl"

@@ -1,8 +1,9 @@
-"""Plain, immutable domain values shared by every stage. No I/O here."""
+"""Plain, immutable domain values shared by every stage, and the arithmetic of block ranges. No I/O here."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -67,6 +68,18 @@ class Param:
     components: tuple[Param, ...] = ()
 
 
+def canonical_type(p: Param) -> str:
+    """The type as it appears in a canonical signature: tuples expanded, uint/int widened."""
+    if p.type.startswith("tuple"):
+        inner = ",".join(canonical_type(c) for c in p.components)
+        return f"({inner}){p.type[len('tuple'):]}"
+    base = p.type
+    for short, full in (("uint", "uint256"), ("int", "int256")):
+        if base == short or base.startswith(short + "["):
+            base = full + base[len(short):]
+    return base
+
+
 @dataclass(frozen=True)
 class EventSpec:
     """An event to index: its ABI, where its rows go, and its topic0."""
@@ -79,8 +92,6 @@ class EventSpec:
 
     @property
     def signature(self) -> str:
-        from auditor.decode.abi import canonical_type
-
         return f"{self.name}({','.join(canonical_type(p) for p in self.params)})"
 
 
@@ -120,3 +131,113 @@ class ItemFailure:
     step: str
     item: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """Whether an address holds code: a contract, or an EOA delegating under EIP-7702 (which is not one)."""
+
+    address: str
+    is_contract: bool
+    delegated: bool
+    size: int
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Where an address was first funded with the native coin, or why that is not known."""
+
+    address: str
+    status: str  # funded | unfunded | internal (via a contract call) | genesis | no_archive
+    checked_to_block: int  # final answers: the block the answer was found at, so it does not depend on the run
+    funder: str | None = None
+    block_number: int | None = None
+    block_time: int | None = None
+    tx_hash: str | None = None
+    value_wei: int | None = None
+    reason: str | None = None  # why an answer is not final (no_archive: from which block the node has state)
+
+
+# Range arithmetic for coverage: what is done, what is missing, how to cut it into requests.
+
+def merge(ranges: Iterable[BlockRange]) -> list[BlockRange]:
+    """Sorted, non-overlapping ranges; touching ranges are joined."""
+    out: list[BlockRange] = []
+    for r in sorted(ranges):
+        if out and r.start <= out[-1].end + 1:
+            if r.end > out[-1].end:
+                out[-1] = BlockRange(out[-1].start, r.end)
+        else:
+            out.append(r)
+    return out
+
+
+def missing(covered: Iterable[BlockRange], want: BlockRange) -> list[BlockRange]:
+    """The parts of `want` that no covered range contains."""
+    gaps, cursor = [], want.start
+    for r in merge(covered):
+        if r.end < cursor:
+            continue
+        if r.start > want.end:
+            break
+        if r.start > cursor:
+            gaps.append(BlockRange(cursor, min(r.start - 1, want.end)))
+        cursor = max(cursor, r.end + 1)
+        if cursor > want.end:
+            break
+    if cursor <= want.end:
+        gaps.append(BlockRange(cursor, want.end))
+    return gaps
+
+
+def chunks(ranges: Iterable[BlockRange], size: int) -> list[BlockRange]:
+    """Each range cut into pieces of at most `size` blocks, in order."""
+    if size < 1:
+        raise ValueError("chunk size must be positive")
+    out = []
+    for r in ranges:
+        start = r.start
+        while start <= r.end:
+            end = min(r.end, start + size - 1)
+            out.append(BlockRange(start, end))
+            start = end + 1
+    return out
+
+
+def halves(r: BlockRange) -> tuple[BlockRange, BlockRange]:
+    """Split a range of at least two blocks in two."""
+    if r.size < 2:
+        raise ValueError("cannot split a single block")
+    mid = r.start + r.size // 2 - 1
+    return BlockRange(r.start, mid), BlockRange(mid + 1, r.end)
+
+
+class RangeCursor:
+    """Walks a list of gaps, handing out the next range of whatever size is asked for at the time,
+    so the range size can change during a run without skipping or repeating a block."""
+
+    def __init__(self, gaps: list[BlockRange]) -> None:
+        self._gaps = merge(gaps)
+        self._i = 0
+        self._next = self._gaps[0].start if self._gaps else 0
+
+    def take(self, size: int) -> BlockRange | None:
+        if size < 1:
+            raise ValueError("size must be positive")
+        if self._i >= len(self._gaps):
+            return None
+        gap = self._gaps[self._i]
+        end = min(gap.end, self._next + size - 1)
+        out = BlockRange(self._next, end)
+        if end == gap.end:
+            self._i += 1
+            self._next = self._gaps[self._i].start if self._i < len(self._gaps) else 0
+        else:
+            self._next = end + 1
+        return out
+
+    @property
+    def remaining(self) -> int:
+        if self._i >= len(self._gaps):
+            return 0
+        return (self._gaps[self._i].end - self._next + 1) + sum(g.size for g in self._gaps[self._i + 1:])

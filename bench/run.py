@@ -26,10 +26,9 @@ from typing import Any
 import etl
 from check import Check, check_auditor, check_etl
 from measure import Timed, machine_info, median_run, raw_rate, run_timed
-from node import anvil
 from plant import EMITTER, TRANSFER_SIGNATURE, TRANSFER_TOPIC, Layout, Planted, genesis_time, plant
 
-from auditor.devnet.anvil import find_anvil
+from auditor.devnet.anvil import Anvil, find_anvil
 
 REPO = Path(__file__).resolve().parent.parent
 CHAIN_ID = 1
@@ -129,7 +128,8 @@ def measure_chain(args: argparse.Namespace, work: Path, results: dict[str, Any])
             etl_version = etl.ensure_venv()
         except (OSError, RuntimeError) as exc:
             rows.append(Row("ethereum-etl", None, note=f"FAILED to install: {exc}"))
-    with anvil(find_anvil(), CHAIN_ID, genesis_time(layout), work / "anvil.log") as (url, _pid):
+    with Anvil(CHAIN_ID, 0, genesis_time(layout), work / "anvil.log", quiet=True, keep_history=False) as node:
+        url = node.url
         print(f"planting {layout.logs:,} logs: {layout.per_block} per block, one such block every "
               f"{layout.spacing} blocks ({layout.total_blocks:,} blocks)...", flush=True)
         planted = plant(url, layout)

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from auditor.analyze import AnalyzeOptions, run_analysis
+from auditor.devnet.quality import Scores, score
 from auditor.errors import InputError
 from auditor.labels import import_labels
-from auditor.quality import Scores, score
 from auditor.resources import package_data
 from auditor.store.db import open_db
 from tests.test_pipeline import query

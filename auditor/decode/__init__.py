@@ -1,1 +1,1 @@
-"""ABI loading, event signatures and log decoding. Pure functions, no I/O beyond reading ABI files."""
+"""Log decoding: topic0 dispatch and fast decoding of fetched logs into rows. Pure functions."""

@@ -12,7 +12,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.decode.abi import canonical_type
 from auditor.decode.columns import column_name, column_type, is_dynamic, to_column
 from auditor.decode.rows import EventRows, common_select, value_rows
 from auditor.decode.words import WordError, word_decoder
@@ -20,7 +19,7 @@ from auditor.decode.wordsql import word_ok, word_sql
 from auditor.errors import RpcError
 from auditor.logtable import raw_logs
 from auditor.logtable import topic as topic_of
-from auditor.model import EventSpec, Param, RawLog
+from auditor.model import EventSpec, Param, RawLog, canonical_type
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -48,10 +49,11 @@ def find_anvil() -> Path:
     raise DevnetError("anvil not found; run: npm ci (or set AUDITOR_ANVIL to an anvil binary)")
 
 
-def anvil_args(chain_id: int, genesis_block: int, genesis_time: int) -> list[str]:
+def anvil_args(chain_id: int, genesis_block: int, genesis_time: int, port: int = 0) -> list[str]:
     """Flags for a devnet node: blocks are mined only by evm_mine (one block per planned timestamp), txs keep
-    their submission order, any sender is impersonated, and gas is free so senders need no balance."""
-    return ["--host", "127.0.0.1", "--port", "0", "--chain-id", str(chain_id), "--number", str(genesis_block),
+    their submission order, any sender is impersonated, and gas is free so senders need no balance.
+    Port 0 lets anvil pick a free one, which it names in its log."""
+    return ["--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id), "--number", str(genesis_block),
             "--timestamp", str(genesis_time), "--hardfork", "cancun", "--auto-impersonate", "--no-mining",
             "--order", "fifo", "--base-fee", "0", "--gas-price", "0", "--disable-block-gas-limit",
             "--accounts", "0", "--disable-default-create2-deployer"]
@@ -69,16 +71,31 @@ def _die_with_parent() -> Callable[[], None] | None:
     return preexec
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 class Anvil:
-    """One anvil process on a free 127.0.0.1 port; a context manager that always stops it."""
+    """One anvil process on a free 127.0.0.1 port; a context manager that always stops it.
+
+    For long chains (the benchmark's million blocks): `quiet` keeps anvil's log empty (it writes five lines a
+    block, gigabytes over a million), so the port is picked up front instead of read from the log;
+    `keep_history=False` keeps only the latest state (`--prune-history`), without which mining slows below
+    100 blocks/s after 50,000 blocks. Logs, receipts and headers are kept either way.
+    """
 
     def __init__(self, chain_id: int, genesis_block: int, genesis_time: int, log_path: Path,
-                 binary: Path | None = None) -> None:
+                 binary: Path | None = None, *, quiet: bool = False, keep_history: bool = True) -> None:
         self.chain_id = chain_id
         # Anvil writes old blocks' states to disk; kept beside the log and removed on stop, never left behind
         # in ~/.foundry/anvil/tmp (its default), where every devnet run would leave hundreds of MB.
         self.cache_path = log_path.with_name(log_path.stem + "-states")
-        self.args = [*anvil_args(chain_id, genesis_block, genesis_time), "--cache-path", str(self.cache_path)]
+        self._chosen_port = _free_port() if quiet else None
+        self.args = [*anvil_args(chain_id, genesis_block, genesis_time, self._chosen_port or 0),
+                     "--cache-path", str(self.cache_path), *(["--quiet"] if quiet else []),
+                     *([] if keep_history else ["--prune-history"])]
         self.log_path = log_path
         self.binary = binary
         self.port: int | None = None
@@ -97,7 +114,7 @@ class Anvil:
         try:
             self._proc = subprocess.Popen([str(binary), *self.args], stdin=subprocess.DEVNULL, stdout=self._log,
                                           stderr=subprocess.STDOUT, preexec_fn=_die_with_parent())
-            self.port = self._wait_for_port()
+            self.port = self._chosen_port or self._wait_for_port()
             self._wait_for_chain_id()
         except BaseException:
             self.stop()
@@ -127,6 +144,7 @@ class Anvil:
                 continue
             if answer != self.chain_id:
                 raise DevnetError(f"anvil answered chain id {answer}, expected {self.chain_id}")
+            self._check_alive()  # a port picked up front may have been taken by another node meanwhile
             return
         raise DevnetError(f"anvil did not answer eth_chainId within {STARTUP_TIMEOUT:.0f}s")
 

@@ -30,7 +30,7 @@ def load_emitters() -> dict[str, Emitter]:
     try:
         raw = json.loads(ARTIFACTS.read_text())
     except (OSError, ValueError) as exc:
-        raise DevnetError(f"cannot read {ARTIFACTS.name}: {exc} (rebuild: python -m auditor.devnet.contracts.build)")\
+        raise DevnetError(f"cannot read {ARTIFACTS.name}: {exc} (rebuild: python tools/build_contracts.py)")\
             from exc
     out = {}
     for key, art in raw.items():

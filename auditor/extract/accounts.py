@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RpcError
-from auditor.model import normalize_address
+from auditor.model import Code, normalize_address
 from auditor.rpc.client import Rpc
 
 BATCH = 100
 _DELEGATION = "0xef0100"   # EIP-7702: an EOA's code is this prefix and its delegate's address
-
-
-@dataclass(frozen=True)
-class Code:
-    address: str
-    is_contract: bool
-    delegated: bool
-    size: int
 
 
 def _code(address: str, raw: object) -> Code:

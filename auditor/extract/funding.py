@@ -9,28 +9,14 @@ already active there is reported as `no_archive` with that block, not guessed ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RpcError
-from auditor.model import normalize_address
+from auditor.model import Funding, normalize_address
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_block, to_int
 
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
-
-
-@dataclass(frozen=True)
-class Funding:
-    address: str
-    status: str  # funded | unfunded | internal (via a contract call) | genesis | no_archive
-    checked_to_block: int  # final answers: the block the answer was found at, so it does not depend on the run
-    funder: str | None = None
-    block_number: int | None = None
-    block_time: int | None = None
-    tx_hash: str | None = None
-    value_wei: int | None = None
-    reason: str | None = None  # why an answer is not final (no_archive: from which block the node has state)
 
 
 async def _active(client: Rpc, address: str, block: int) -> bool:

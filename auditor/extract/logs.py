@@ -9,8 +9,7 @@ import pyarrow.compute as pc
 
 from auditor.errors import InvalidResponseError, TooManyResultsError
 from auditor.extract.governor import RangeGovernor
-from auditor.extract.ranges import chunks
-from auditor.model import Block, BlockRange, Source
+from auditor.model import Block, BlockRange, Source, chunks
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_blocks, get_logs
 

@@ -11,15 +11,9 @@ import csv
 import hashlib
 from functools import cache
 
-from auditor.decode.abi import parse_event_signature
-from auditor.model import EventSpec, Source, normalize_address
+from auditor.events import WATCH_EVENTS
+from auditor.model import Source, normalize_address
 from auditor.resources import package_data
-
-TRANSFER = parse_event_signature("Transfer(address indexed from, address indexed to, uint256 value)",
-                                 table="token_transfer")
-APPROVAL = parse_event_signature("Approval(address indexed owner, address indexed spender, uint256 value)",
-                                 table="token_approval")
-SPECS: tuple[EventSpec, ...] = (TRANSFER, APPROVAL)
 
 
 @cache
@@ -41,9 +35,9 @@ def watch_sources(chain_id: int, address: str, inbound: bool) -> list[Source]:
     if not tokens:
         return []
     fp = hashlib.sha256(",".join(tokens).encode()).hexdigest()[:8]
-    out = [Source(key=f"watch/out/{address}#{fp}", chain_id=chain_id, address=address, events=SPECS,
+    out = [Source(key=f"watch/out/{address}#{fp}", chain_id=chain_id, address=address, events=WATCH_EVENTS,
                   topic1=(_topic(address),), contracts=tokens)]
     if inbound:
-        out.append(Source(key=f"watch/in/{address}#{fp}", chain_id=chain_id, address=address, events=SPECS,
+        out.append(Source(key=f"watch/in/{address}#{fp}", chain_id=chain_id, address=address, events=WATCH_EVENTS,
                           topic2=(_topic(address),), contracts=tokens))
     return out

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from auditor.decode.abi import event_from_json, load_abi_events, snake_case
+from auditor.abi import event_from_json, load_abi_events, snake_case
 from auditor.errors import AuditorError
 from auditor.model import EventSpec, Source, normalize_address
 from auditor.resources import project_dir

@@ -9,12 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.decode.abi import event_from_json, load_abi_events
-from auditor.model import EventSpec
-from auditor.resources import project_dir
-
-TABLE = "chainlink_answer_updated"
-
 
 @dataclass(frozen=True)
 class Feed:
@@ -34,9 +28,3 @@ FEEDS: tuple[Feed, ...] = (
 
 def feeds_on(chain_id: int) -> tuple[Feed, ...]:
     return tuple(f for f in FEEDS if f.chain_id == chain_id)
-
-
-def answer_updated() -> EventSpec:
-    """`AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`."""
-    entries = load_abi_events(project_dir("contracts_abi") / "chainlink" / "Aggregator.json")
-    return event_from_json(entries["AnswerUpdated"], TABLE)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from eth_hash.auto import keccak
 
 from auditor.errors import RpcResponseError
+from auditor.events import answer_updated
 from auditor.model import Source, normalize_address
-from auditor.prices.feeds import Feed, answer_updated, feeds_on
+from auditor.prices.feeds import Feed, feeds_on
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import to_int
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from auditor.extract.funding import Funding
 from auditor.marketplaces import MARKETPLACES
+from auditor.model import Funding
 from auditor.store.failures import clear_failures
 from auditor.store.tables import quote
 from auditor.store.tx import transaction

@@ -18,8 +18,7 @@ import pyarrow.compute as pc
 from auditor.decode.rows import EventRows
 from auditor.decode.wordsql import WORD_INT_FUNCTION, word_int
 from auditor.errors import ReorgError
-from auditor.extract.ranges import merge
-from auditor.model import Block, BlockRange, Source
+from auditor.model import Block, BlockRange, Source, merge
 from auditor.store.reorg import conflicting_blocks
 from auditor.store.tables import quote
 from auditor.store.tx import transaction

@@ -9,9 +9,8 @@ from pathlib import Path
 import duckdb
 
 from auditor.errors import StoreError
-from auditor.extract.transfers import SPECS as WATCH_SPECS
+from auditor.events import own_events
 from auditor.marketplaces import all_event_specs
-from auditor.prices.feeds import answer_updated
 from auditor.store.tables import ensure_event_tables
 from auditor.store.tx import transaction
 
@@ -41,4 +40,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(path.read_text())
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
     with transaction(con, "creating event tables"):
-        ensure_event_tables(con, [*all_event_specs(), answer_updated(), *WATCH_SPECS])
+        ensure_event_tables(con, [*all_event_specs(), *own_events()])

@@ -6,7 +6,7 @@ from functools import cache
 
 import duckdb
 
-from auditor.extract.accounts import Code
+from auditor.model import Code
 from auditor.store.failures import clear_failures
 from auditor.store.funding import buyers_sql
 from auditor.store.sqlfiles import store_sql

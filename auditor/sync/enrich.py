@@ -9,10 +9,10 @@ from typing import Any
 from auditor.errors import RpcError
 from auditor.extract.accounts import get_codes, get_senders
 from auditor.extract.enrich import for_each
-from auditor.extract.funding import Funding, first_funding
+from auditor.extract.funding import first_funding
 from auditor.marketplaces import BY_NAME
 from auditor.marketplaces.base import Enrichment
-from auditor.model import Source
+from auditor.model import Funding, Source
 from auditor.store.failures import clear_failures, write_failures
 from auditor.store.funding import buyers_to_check, write_funding
 from auditor.store.tx import transaction

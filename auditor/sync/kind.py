@@ -13,8 +13,7 @@ from typing import Any, Protocol
 import duckdb
 
 from auditor.extract.governor import RangeGovernor
-from auditor.extract.ranges import missing
-from auditor.model import BlockRange, Source
+from auditor.model import BlockRange, Source, missing
 from auditor.rpc.client import Rpc
 from auditor.store.load import coverage_of
 

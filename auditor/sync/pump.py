@@ -11,8 +11,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from auditor.extract.ranges import RangeCursor
-from auditor.model import Source
+from auditor.model import RangeCursor, Source
 from auditor.store.db import Lease
 from auditor.sync.context import ChainRun
 from auditor.sync.kind import Piece, SourceKind, Work

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import defaults
-from auditor.decode.abi import parse_event_signature
+from auditor.abi import parse_event_signature
 from auditor.errors import InputError
 from auditor.marketplaces import select
 from auditor.model import Source, normalize_address

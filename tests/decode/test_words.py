@@ -9,7 +9,7 @@ from eth_abi.abi import encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.decode.abi import parse_event_signature
+from auditor.abi import parse_event_signature
 from auditor.decode.logs import _word_plan, decode_log, decode_log_abi, decode_table
 from auditor.errors import RpcError
 from auditor.model import RawLog

@@ -41,6 +41,17 @@ def test_anvil_starts_and_stops(tmp_path: Path) -> None:
     assert not node.cache_path.exists(), "persisted states must not outlive the node"
 
 
+def test_quiet_anvil_runs_on_a_picked_port_with_an_empty_log(tmp_path: Path) -> None:
+    """The benchmark's node: nothing logged, so the port is picked up front; history pruned."""
+    with Anvil(1, 0, 1_785_715_200, log_path=tmp_path / "q.log", quiet=True, keep_history=False) as node:
+        port = node.port
+        assert port is not None and port_open(port)
+        assert "--quiet" in node.args and "--prune-history" in node.args
+        assert node.args[node.args.index("--port") + 1] == str(port)
+    assert not port_open(port)
+    assert (tmp_path / "q.log").read_bytes() == b""
+
+
 def test_anvil_stops_when_the_body_fails(tmp_path: Path) -> None:
     port = None
     with pytest.raises(RuntimeError, match="boom"), Anvil(42161, 1, 1_785_715_200, log_path=tmp_path / "a.log") as node:

@@ -7,23 +7,15 @@ from typing import Any
 
 import pytest
 
-from auditor.devnet.contracts.build import (
-    ABI_DIR,
-    ARTIFACTS,
-    CONTRACTS,
-    HAND_WRITTEN,
-    HERE,
-    emitter_source,
-    hand_written_source,
-)
 from auditor.devnet.emitters import load_emitters
+from tools.build_contracts import ABI_DIR, ARTIFACTS, CONTRACTS, HAND_WRITTEN, OUT, emitter_source, hand_written_source
 
 
 @pytest.mark.parametrize("key", CONTRACTS)
 def test_source_matches_abi(key: str) -> None:
     entries = json.loads((ABI_DIR / f"{key}.json").read_text())
-    assert (HERE / f"{key}.sol").read_text() == emitter_source(key, entries), \
-        "stale emitter: run python -m auditor.devnet.contracts.build"
+    assert (OUT / f"{key}.sol").read_text() == emitter_source(key, entries), \
+        "stale emitter: run python tools/build_contracts.py"
 
 
 @pytest.mark.parametrize("key", CONTRACTS)
@@ -38,8 +30,8 @@ def test_artifact_has_a_function_per_event(key: str) -> None:
 
 @pytest.mark.parametrize("key", HAND_WRITTEN)
 def test_hand_written_source_is_current(key: str) -> None:
-    assert (HERE / f"{key}.sol").read_text() == hand_written_source(key), \
-        "stale contract: run python -m auditor.devnet.contracts.build"
+    assert (OUT / f"{key}.sol").read_text() == hand_written_source(key), \
+        "stale contract: run python tools/build_contracts.py"
     emitter = load_emitters()[key]
     assert emitter.inputs == {} and len(emitter.runtime_bytecode) > 100
 

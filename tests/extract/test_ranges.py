@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.extract.governor import RangeGovernor
-from auditor.extract.ranges import RangeCursor, chunks, halves, merge, missing
-from auditor.model import BlockRange
+from auditor.model import BlockRange, RangeCursor, chunks, halves, merge, missing
 
 ranges = st.builds(lambda a, n: BlockRange(a, a + n), st.integers(0, 500), st.integers(0, 60))
 

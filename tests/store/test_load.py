@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from auditor.decode.abi import parse_event_signature
+from auditor.abi import parse_event_signature
 from auditor.decode.rows import EventRows, value_rows
 from auditor.model import Block, BlockRange, Source
 from auditor.store.db import open_db

@@ -1,3 +1,3 @@
 """Generated Solidity emitters (one per marketplace contract) and their compiled artifacts.json.
 
-Regenerate with `python -m auditor.devnet.contracts.build` (needs node and the npm solc package)."""
+Regenerate with `python tools/build_contracts.py` from a checkout (needs node and the npm solc package)."""

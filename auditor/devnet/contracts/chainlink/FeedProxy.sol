@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Written by auditor/devnet/contracts/build.py: a Chainlink proxy's phase getters; the devnet sets storage.
+// Written by tools/build_contracts.py: a Chainlink proxy's phase getters; the devnet sets storage.
 pragma solidity 0.8.37;
 
 contract FeedProxy {

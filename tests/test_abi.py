@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.decode.abi import parse_event_signature, snake_case
+from auditor.abi import parse_event_signature, snake_case
 from auditor.errors import InputError
 from auditor.marketplaces import MARKETPLACES, all_event_specs
 

@@ -1,4 +1,6 @@
-"""Event ABIs: from JSON ABI files or from a human-readable signature, to EventSpec values."""
+"""Event ABIs: from JSON ABI files or from a human-readable signature, to EventSpec values.
+
+At the bottom of the imports: the decoder, the marketplaces' and the price feeds' declarations all read ABIs."""
 
 from __future__ import annotations
 
@@ -16,18 +18,6 @@ _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _WIDTHS = "|".join(str(8 * i) for i in range(32, 0, -1))
 _ELEMENTARY = re.compile(rf"^(address|bool|string|function|bytes([1-9]|[12][0-9]|3[0-2])?|u?int({_WIDTHS})?)"
                          r"((\[[0-9]*\])*)$")
-
-
-def canonical_type(p: Param) -> str:
-    """The type as it appears in a canonical signature: tuples expanded, uint/int widened."""
-    if p.type.startswith("tuple"):
-        inner = ",".join(canonical_type(c) for c in p.components)
-        return f"({inner}){p.type[len('tuple'):]}"
-    base = p.type
-    for short, full in (("uint", "uint256"), ("int", "int256")):
-        if base == short or base.startswith(short + "["):
-            base = full + base[len(short):]
-    return base
 
 
 def snake_case(name: str) -> str:
