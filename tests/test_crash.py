@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from auditor.devnet import Devnet
 from tests.conftest import analyse

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from auditor.devnet import Devnet
 from auditor.devnet.anvil import Anvil
