@@ -22,7 +22,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.clustering import build_entities
+from auditor.analyze.clustering import build_entities
 from auditor.resources import project_dir
 
 HEURISTICS = """CASE WHEN h % 40 < 4 THEN 'deposit_reuse' WHEN h % 40 < 13 THEN 'common_first_funder'

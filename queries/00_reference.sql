@@ -39,7 +39,7 @@ LEFT JOIN gpu_specs s ON s.gpu = a.gpu
 LEFT JOIN gpu_specs alt ON alt.gpu = a.gpu_alt
 GROUP BY a.alias_key;
 
--- Token contracts that payments name by address (Spheron orders), with their symbols; `watch`: the indexer
+-- Token contracts that payments name by address (a marketplace's orders may), with their symbols; `watch`: the indexer
 -- fetches the transfers and approvals of buyers in this token (funding discovery).
 CREATE OR REPLACE TABLE tokens AS
 SELECT chain_id::BIGINT AS chain_id, lower(address) AS address, symbol, decimals::INTEGER AS decimals,

@@ -1,5 +1,6 @@
 -- name: rentals
--- purpose: the normalized rentals table; the next files (11-19) add one marketplace each, then value them.
+-- purpose: the normalized rentals table. Then every marketplace in the registry adds its rows (its own rentals SQL,
+--          stamped with its facts from marketplace_facts), in registry order, and 19_values values them.
 -- parameters: none
 CREATE OR REPLACE TABLE rentals (
     chain_id BIGINT,
@@ -24,12 +25,13 @@ CREATE OR REPLACE TABLE rentals (
     accrued_share DOUBLE,       -- open rentals paid up front: the share of the paid time elapsed by the safe
                                 -- block (0-1), which payment-based H100e-hours are scaled by; NULL: all of it
     h100e_hours DOUBLE,         -- central estimate; NULL when it cannot be estimated
-    h100e_method VARCHAR,       -- duration | payment
-    kyc VARCHAR,                -- none: a bare wallet can rent
+    h100e_method VARCHAR,       -- duration | payment (the marketplace's, from marketplace_facts)
+    kyc VARCHAR,                -- none: a bare wallet can rent (the marketplace's, from marketplace_facts)
     h100e_hours_low DOUBLE,     -- duration: the weakest part the GPU name may mean; payment: the dearest H100-hour
     h100e_hours_high DOUBLE,    -- duration: the strongest part; payment: the cheapest H100-hour
     gpu_hours DOUBLE,           -- duration_hours x gpu_count, where the count is known
-    workload VARCHAR,           -- ai-inference | transcoding (Livepeer), llm-inference (Morpheus); NULL: not stated
+    workload VARCHAR,           -- what the rental computes as its marketplace states it (ai-inference, transcoding,
+                                -- llm-inference, gpu, cpu); NULL: not stated
     price_usd DOUBLE,           -- the USD price used for payment_usd
     price_time TIMESTAMPTZ,     -- when that price was observed
     price_source VARCHAR        -- chainlink <proxy> | import <file>

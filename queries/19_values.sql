@@ -5,7 +5,7 @@
 --          the paid time an open rental has run (accrued_share): a payment up front is not credited before the
 --          time it pays for has passed. Where GPU-hours are known, no estimate exceeds GPU-hours x the largest
 --          H100e factor the GPU could be (its own for a known model, the largest in gpu_specs otherwise).
---          Livepeer transcoding and iExec deals without the GPU tag are not GPU compute for AI and get no H100e.
+--          Workloads a marketplace declares not AI compute (marketplace_facts.unestimated_workloads) get no H100e.
 -- parameters: max_price_age_hours
 UPDATE rentals SET price_usd = v.usd, price_time = v.time, price_source = v.source,
                    payment_usd = rentals.payment_amount * v.usd
@@ -26,7 +26,9 @@ UPDATE rentals SET
                       / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'high'),
     h100e_hours_high = payment_usd * coalesce(accrued_share, 1.0)
                        / (SELECT usd_per_h100_hour FROM h100_hour_prices WHERE estimate = 'low')
-WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL AND coalesce(workload, '') NOT IN ('transcoding', 'cpu');
+WHERE h100e_method = 'payment' AND payment_usd IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM marketplace_facts f
+                  WHERE f.marketplace = rentals.marketplace AND list_contains(f.unestimated_workloads, rentals.workload));
 
 UPDATE rentals SET
     h100e_hours = least(h100e_hours, c.cap),

@@ -14,7 +14,7 @@
 --          fresh_eoa_transfer   two buyers, one sending tokens to the other within fresh_days of the
 --                               receiver's first funding.
 --          Then every buyer and evidence address gets a dense id in address order (_cluster_nodes) and each edge
---          its pair of ids (_cluster_edges), which auditor/clustering.py turns into entities.
+--          its pair of ids (_cluster_edges), which auditor/analyze/clustering.py turns into entities.
 -- parameters: deposit_window_hours, max_deposit_users, fresh_days
 CREATE OR REPLACE TEMP TABLE _buyers AS
 SELECT DISTINCT buyer AS address FROM rentals WHERE buyer IS NOT NULL;

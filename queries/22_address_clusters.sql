@@ -1,6 +1,6 @@
 -- name: address_clusters
 -- purpose: every buyer and every address the evidence pulls in, mapped to its entity in the mode asked for
---          (strict by default, see auditor/clustering.py), with its strict and loose entities side by side. An
+--          (strict by default, see auditor/analyze/clustering.py), with its strict and loose entities side by side. An
 --          entity larger than max_entity_size is flagged, not accepted: its addresses fall back to their strict
 --          entities (in loose mode) or stay alone. cluster_id is derived from the entity's smallest address, so
 --          it is stable while membership is.

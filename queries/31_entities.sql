@@ -3,15 +3,15 @@
 --          heuristics that merged it, its marketplaces, rentals, USD and H100-equivalent hours, and its
 --          estimated home UTC offset. The offset is behavioural (the quietest 8 hours of the day are taken as
 --          23:00-07:00 local time) and is used to rank merge candidates, never to merge: entity_activity holds
---          the hour-of-day profile. The activity is what the buyers send themselves: rentals except Livepeer's
---          (orchestrators redeem those tickets) and the buyers' outbound token transfers. An offset needs at
---          least 40 events.
+--          the hour-of-day profile. The activity is what the buyers send themselves: the rentals of marketplaces
+--          where the buyer sends the transaction (marketplace_facts.buyer_sends) and the buyers' outbound token
+--          transfers. An offset needs at least 40 events.
 -- parameters: clustering
 CREATE OR REPLACE TABLE entity_activity AS
 WITH acts AS (
     SELECT c.cluster_id, r.block_time
     FROM rentals r JOIN address_clusters c ON c.address = r.buyer
-    WHERE r.marketplace <> 'livepeer'
+    JOIN marketplace_facts f ON f.marketplace = r.marketplace AND f.buyer_sends
     UNION ALL
     SELECT c.cluster_id, t.block_time
     FROM token_transfer t JOIN address_clusters c ON c.address = t."from" AND c.role = 'buyer'

@@ -8,7 +8,7 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.components import label_components
+from auditor.analyze.components import label_components
 
 
 def union_find_roots(n: int, edges: list[tuple[int, int]]) -> list[int]:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.analyze import _iexec_task_id, default_h100_hour_price, parse_h100_hour_price
+from auditor.analyze import default_h100_hour_price, parse_h100_hour_price
 from auditor.cli import main
 from auditor.errors import InputError
+from auditor.marketplaces.iexec.tasks import task_id
 from auditor.store.db import open_db
 
 
@@ -84,9 +85,9 @@ def test_analyze_rejects_a_bad_price_option(capsys: pytest.CaptureFixture[str], 
 
 def test_iexec_task_id_matches_the_protocol() -> None:
     # keccak256(abi.encodePacked(bytes32(0), uint256(0))): the hash of 64 zero bytes.
-    assert _iexec_task_id("0x" + "00" * 32, 0) == "0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5"
-    assert _iexec_task_id("0x1234", 0) is None
-    assert _iexec_task_id(None, 1) is None
+    assert task_id("0x" + "00" * 32, 0) == "0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5"
+    assert task_id("0x1234", 0) is None
+    assert task_id(None, 1) is None
 
 
 def test_prices_command_has_help_and_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,5 @@
-"""What a marketplace is to the auditor: contracts per chain, the events indexed, and how hours are estimated."""
+"""What a marketplace is to the auditor: contracts per chain, the events indexed, its rentals SQL with the variables
+and functions that SQL needs, and its facts (KYC, how hours are estimated, the token it pays in)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -60,16 +62,60 @@ class Enrichment:
 
 
 @dataclass(frozen=True)
+class Token:
+    """What a marketplace's rentals pay in: rentals SQL turns raw integers into amounts with token_amount(raw)."""
+
+    symbol: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class SqlVariable:
+    """A DuckDB variable a marketplace's rentals SQL reads with getvariable(name); names are global, so they
+    start with the marketplace's name."""
+
+    name: str
+    value: str | int | float | bool
+
+
+def address_variable(name: str, address: str) -> SqlVariable:
+    """An address as rentals SQL compares it with indexed columns: normalized like every stored address."""
+    return SqlVariable(name, normalize_address(address))
+
+
+@dataclass(frozen=True)
+class SqlFunction:
+    """A scalar function a marketplace's rentals SQL calls for what SQL cannot express well (parsing a spec,
+    hashing an id). It must be pure and is handed NULLs, so it answers None for what it cannot read."""
+
+    name: str
+    function: Callable[..., Any]
+    parameters: tuple[str, ...]   # DuckDB types
+    returns: str
+
+
+@dataclass(frozen=True)
 class Marketplace:
+    """One marketplace, the whole of it: what is indexed (contracts, buyers, enrichments), how its rentals are
+    read from that (`rentals`: one SELECT of rentals columns, with its variables and functions) and its facts,
+    which the analysis publishes as marketplace_facts and stamps on its rentals (marketplace, kyc, h100e_method
+    and, where a row names none, payment_token)."""
+
     name: str
     title: str
     contracts: tuple[Contract, ...]
     buyers: tuple[BuyerColumn, ...]
-    kyc: str
-    h100e_method: str
+    kyc: str                       # none: a bare wallet can rent
+    h100e_method: str              # duration | payment
     method_note: str
+    rentals: Path                  # its rentals SQL
     caveats: str = ""
     enrichments: tuple[Enrichment, ...] = ()
+    token: Token | None = None     # None: each row names its own (or none)
+    variables: tuple[SqlVariable, ...] = ()
+    functions: tuple[SqlFunction, ...] = ()
+    buyer_sends: bool = True       # the buyer sends the rental's transaction (its hour of day is the buyer's)
+    unestimated_workloads: tuple[str, ...] = ()   # workloads that are not AI compute: no H100e
 
     def table(self, event: str) -> str:
         return f"{self.name}_{snake_case(event)}"

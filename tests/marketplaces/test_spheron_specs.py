@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.marketplaces.spheron_specs import parse_gpu
+from auditor.marketplaces.spheron.specs import parse_gpu
 
 
 @pytest.mark.parametrize(("spec", "expected"), [

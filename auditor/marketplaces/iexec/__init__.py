@@ -1,7 +1,18 @@
 """iExec PoCo on Arbitrum: deals matched between requesters and workerpools, paid in RLC."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Enrichment, Marketplace
+from pathlib import Path
+
+from auditor.marketplaces.base import (
+    BuyerColumn,
+    Contract,
+    Deployment,
+    Enrichment,
+    Marketplace,
+    SqlFunction,
+    Token,
+)
 from auditor.marketplaces.iexec.deals import deals_to_view, view_deal, write_deal
+from auditor.marketplaces.iexec.tasks import task_id
 
 MARKETPLACE = Marketplace(
     name="iexec",
@@ -19,7 +30,11 @@ MARKETPLACE = Marketplace(
                 "of its tasks (ids keccak256(dealid, index)), unfinished tasks capped at the deal's deadline "
                 "(start + 10 x the category's reference time, from viewDeal); deals tagged GPU (tag bit 8, "
                 "from viewDeal) get H100e from the locked RLC's USD value, CPU deals none",
+    rentals=Path(__file__).with_name("rentals.sql"),
     caveats="the GPU model is not on-chain (workerpool descriptions are off-chain); viewDeal needs an eth_call "
             "per deal; RLC needs an imported price",
     enrichments=(Enrichment("deal", deals_to_view, lambda ref: str(ref.dealid), view_deal, write_deal),),
+    token=Token("RLC", 9),
+    functions=(SqlFunction("iexec_task_id", task_id, ("VARCHAR", "BIGINT"), "VARCHAR"),),
+    unestimated_workloads=("cpu",),
 )

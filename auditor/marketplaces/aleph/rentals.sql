@@ -5,7 +5,6 @@
 --          next one (open streams: until the chain's last indexed block); ALEPH paid = sum of rate x seconds,
 --          exact in wei. Only flows of the ALEPH super token are indexed (topic1 filter).
 -- parameters: aleph_token (address)
-INSERT INTO rentals BY NAME
 WITH flows AS (
     SELECT f.*, f.flowRate::HUGEINT AS rate,
            lag(f.flowRate::HUGEINT, 1, 0) OVER w AS prev_rate,
@@ -36,11 +35,10 @@ WITH flows AS (
     FROM segments
     GROUP BY ALL
 )
-SELECT chain_id, 'aleph' AS marketplace, block_number, start_time AS block_time, tx_hash, log_index,
+SELECT chain_id, block_number, start_time AS block_time, tx_hash, log_index,
        sender AS buyer, receiver AS provider,
        start_time, end_time,
        greatest(0.0, epoch(coalesce(end_time, safe_time, start_time)) - epoch(start_time)) / 3600.0 AS duration_hours,
        end_time IS NULL AS is_open,
-       'ALEPH' AS payment_token, paid::DOUBLE / 1e18 AS payment_amount, paid::VARCHAR AS payment_raw,
-       'payment' AS h100e_method, 'none' AS kyc
+       token_amount(paid) AS payment_amount, paid::VARCHAR AS payment_raw
 FROM streams;

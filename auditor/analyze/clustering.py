@@ -8,17 +8,14 @@ labelling is components.py; the SQL of each step is in queries/steps/cluster_*.s
 
 from __future__ import annotations
 
-from functools import cache
-
 import duckdb
 
-from auditor.components import label_components
-from auditor.resources import project_dir
+from auditor.analyze.components import label_components
+from auditor.analyze.queries import step_sql
 
 
-@cache
 def _step(name: str) -> str:
-    return (project_dir("queries") / "steps" / f"cluster_{name}.sql").read_text()
+    return step_sql(f"cluster_{name}")
 
 
 def build_entities(con: duckdb.DuckDBPyConnection) -> None:

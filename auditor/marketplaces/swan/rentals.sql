@@ -5,7 +5,6 @@
 --          share of its paid duration elapsed by then (accrued_share). GPU-hours assume one GPU per listed
 --          provider; the GPU model is off-chain, so H100e is payment-based (19_values).
 -- parameters: none
-INSERT INTO rentals BY NAME
 WITH extended AS (
     SELECT chain_id, contract, taskUid, arg_max(totalDuration, (block_number, log_index)) AS total
     FROM swan_task_extended GROUP BY ALL
@@ -26,12 +25,11 @@ WITH extended AS (
            greatest(0.0, epoch(least(ends_at, coalesce(safe_time, ends_at))) - epoch(block_time)) / 3600.0 AS hours
     FROM tasks
 )
-SELECT chain_id, 'swan' AS marketplace, block_number, block_time, tx_hash, log_index,
+SELECT chain_id, block_number, block_time, tx_hash, log_index,
        "user" AS buyer, cpList[1] AS provider,
        len(cpList) AS gpu_count,
        block_time AS start_time, CASE WHEN NOT still_open THEN ends_at END AS end_time,
        hours AS duration_hours, still_open AS is_open, hours * len(cpList) AS gpu_hours,
        CASE WHEN still_open THEN least(1.0, hours * 3600.0 / nullif(paid_seconds, 0)) END AS accrued_share,
-       'SWAN' AS payment_token, reward::DOUBLE / 1e18 AS payment_amount, reward::VARCHAR AS payment_raw,
-       'payment' AS h100e_method, 'none' AS kyc
+       token_amount(reward) AS payment_amount, reward::VARCHAR AS payment_raw
 FROM hours;

@@ -1,6 +1,9 @@
 """Spheron Protocol on Base: orders carry a resource spec (GPU model and count), leases carry start and end."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+from pathlib import Path
+
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace, SqlFunction
+from auditor.marketplaces.spheron.specs import gpu_struct
 
 MARKETPLACE = Marketplace(
     name="spheron",
@@ -17,5 +20,8 @@ MARKETPLACE = Marketplace(
     h100e_method="duration",
     method_note="one rental per lease: hours from lease start to close (open leases: to the last indexed block) "
                 "x GPU count from the order's specs x the GPU's H100-equivalence",
+    rentals=Path(__file__).with_name("rentals.sql"),
     caveats="acceptedPrice units unconfirmed, so no USD yet; console users may share custodial addresses",
+    # no token: an order names its own, by address (the tokens table gives the symbol)
+    functions=(SqlFunction("spheron_gpu", gpu_struct, ("VARCHAR",), "STRUCT(model VARCHAR, count INTEGER)"),),
 )

@@ -1,6 +1,8 @@
 """Aleph Cloud pay-as-you-go instances: Superfluid streams of ALEPH from users to compute resource nodes."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+from pathlib import Path
+
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace, Token, address_variable
 
 AVALANCHE, BASE = 43114, 8453
 ALEPH_SUPER_TOKEN = "0xc0Fbc4967259786C743361a5885ef49380473dCF"
@@ -21,6 +23,9 @@ MARKETPLACE = Marketplace(
     method_note="one rental per stream (sender to compute node, or to the community wallet), from the update "
                 "that opens it to the one that stops it; ALEPH paid = flow rate x seconds, summed over rate "
                 "changes; H100e from the ALEPH's USD value",
+    rentals=Path(__file__).with_name("rentals.sql"),
     caveats="the GPU model is in off-chain Aleph INSTANCE messages, so H100e is payment-based; streams still open "
             "are counted up to the last indexed block; ALEPH needs an imported price",
+    token=Token("ALEPH", 18),
+    variables=(address_variable("aleph_token", ALEPH_SUPER_TOKEN),),
 )

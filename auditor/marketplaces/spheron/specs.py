@@ -108,3 +108,9 @@ def parse_gpu(specs: str | None) -> tuple[str, int] | None:
         return model, count
     except (_SpecError, AttributeError, RecursionError):
         return None
+
+
+def gpu_struct(specs: str | None) -> dict[str, object] | None:
+    """parse_gpu as the spheron_gpu() struct its rentals SQL reads (g.model, g.count)."""
+    parsed = parse_gpu(specs)
+    return None if parsed is None else {"model": parsed[0], "count": parsed[1]}

@@ -4,7 +4,6 @@
 --          the chain's last indexed (safe) block. H100e-hours = hours x GPU count x the GPU's h100e; low
 --          and high take the weakest and strongest part the GPU name may mean (a bare 'h100': PCIe or SXM).
 -- parameters: none
-INSERT INTO rentals BY NAME
 WITH orders AS (
     SELECT chain_id, orderId, token, spheron_gpu(specs) AS g
     FROM spheron_order_created
@@ -28,7 +27,7 @@ WITH orders AS (
     FROM leases
     LEFT JOIN gpu_lookup g ON g.alias_key = lower(regexp_replace(model_raw, '[^A-Za-z0-9]', '', 'g'))
 )
-SELECT hours.chain_id, 'spheron' AS marketplace, block_number, block_time, tx_hash, log_index,
+SELECT hours.chain_id, block_number, block_time, tx_hash, log_index,
        tenantAddress AS buyer, providerAddress AS provider,
        gpu AS gpu_model, model_raw AS gpu_model_raw, gpu_count,
        start_ts AS start_time, end_ts AS end_time, hours AS duration_hours, end_ts IS NULL AS is_open,
@@ -36,7 +35,6 @@ SELECT hours.chain_id, 'spheron' AS marketplace, block_number, block_time, tx_ha
        hours * gpu_count AS gpu_hours,
        hours * gpu_count * h100e AS h100e_hours,
        hours * gpu_count * h100e_low AS h100e_hours_low,
-       hours * gpu_count * h100e_high AS h100e_hours_high,
-       'duration' AS h100e_method, 'none' AS kyc
+       hours * gpu_count * h100e_high AS h100e_hours_high
 FROM hours
 LEFT JOIN tokens tk ON tk.chain_id = hours.chain_id AND tk.address = hours.token;

@@ -1,6 +1,8 @@
 """Morpheus compute marketplace on Base (earlier Arbitrum): users open inference sessions with providers."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+from pathlib import Path
+
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace, Token
 
 MARKETPLACE = Marketplace(
     name="morpheus",
@@ -15,5 +17,7 @@ MARKETPLACE = Marketplace(
     kyc="none",
     h100e_method="payment",
     method_note="one rental per session: user, provider, opened to closed",
+    rentals=Path(__file__).with_name("rentals.sql"),
     caveats="LLM inference, often proxied to hosted APIs; no GPU on-chain; stake and price need getSession/getBid",
+    token=Token("MOR", 18),
 )

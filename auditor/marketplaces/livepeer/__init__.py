@@ -1,6 +1,8 @@
 """Livepeer TicketBroker on Arbitrum: gateways pay orchestrators for video and AI inference with winning tickets."""
 
-from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace
+from pathlib import Path
+
+from auditor.marketplaces.base import BuyerColumn, Contract, Deployment, Marketplace, Token, address_variable
 
 AI_SERVICE_REGISTRY = "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5"
 
@@ -24,5 +26,11 @@ MARKETPLACE = Marketplace(
     method_note="one rental per winning ticket: the gateway (sender) pays faceValue ETH to the orchestrator; "
                 "tickets to orchestrators registered on the AI service registry are AI inference (H100e from "
                 "the ETH's USD value), the others video transcoding (no H100e)",
+    rentals=Path(__file__).with_name("rentals.sql"),
     caveats="no GPU or duration on-chain; the AI registry address is from community docs",
+    token=Token("ETH", 18),
+    variables=(address_variable("livepeer_ai_registry", AI_SERVICE_REGISTRY),),
+    # orchestrators redeem the winning tickets: a ticket's time is the orchestrator's, not the gateway's
+    buyer_sends=False,
+    unestimated_workloads=("transcoding",),
 )

@@ -10,7 +10,6 @@
 --          earned, per task, all of it once finalized, else the share of its time to the deadline elapsed
 --          (accrued_share, the mean over the deal's tasks; 0 for a task not started).
 -- parameters: none
-INSERT INTO rentals BY NAME
 WITH categories AS (
     -- workClockTimeRef per category, PoCo config/config.json: XS, S, M, L, XL
     SELECT * FROM (VALUES (0, 300), (1, 1200), (2, 3600), (3, 10800), (4, 36000)) AS t(category, ref_seconds)
@@ -53,14 +52,13 @@ WITH categories AS (
     LEFT JOIN chains ch ON ch.chain_id = t.chain_id
     GROUP BY ALL
 )
-SELECT m.chain_id, 'iexec' AS marketplace, m.block_number, m.block_time, m.tx_hash, m.log_index,
+SELECT m.chain_id, m.block_number, m.block_time, m.tx_hash, m.log_index,
        coalesce(m.requester, d.requester) AS buyer, coalesce(m.workerpool, d.workerpool) AS provider,
        r.first_start AS start_time, CASE WHEN r.all_finished THEN r.last_until END AS end_time,
        greatest(0.0, coalesce(epoch(r.last_until) - epoch(r.first_start), 0.0)) / 3600.0 AS duration_hours,
        NOT coalesce(r.all_finished, false) AS is_open,
        CASE WHEN NOT coalesce(r.all_finished, false) THEN coalesce(r.task_share, 0.0) END AS accrued_share,
-       'RLC' AS payment_token, m.locked::DOUBLE / 1e9 AS payment_amount, m.locked AS payment_raw,
-       'payment' AS h100e_method, 'none' AS kyc, d.workload
+       token_amount(m.locked) AS payment_amount, m.locked AS payment_raw, d.workload
 FROM matched m
 LEFT JOIN runs r ON r.chain_id = m.chain_id AND r.tx_hash = m.tx_hash AND r.log_index = m.log_index
 LEFT JOIN deals d ON d.chain_id = m.chain_id AND d.dealid = m.dealid;

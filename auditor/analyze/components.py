@@ -9,19 +9,17 @@ queries/steps/. Every node ends pointing at its component's smallest id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import duckdb
 
+from auditor.analyze.queries import step_sql
 from auditor.errors import StoreError
-from auditor.resources import project_dir
 
 MAX_ROUNDS = 200
 
 
-@cache
 def _step(name: str) -> str:
-    return (project_dir("queries") / "steps" / f"components_{name}.sql").read_text()
+    return step_sql(f"components_{name}")
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:

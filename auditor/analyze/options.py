@@ -1,0 +1,90 @@
+"""What `auditor analyze` can be asked: the options, their limits and defaults, and the H100-hour price."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from auditor import defaults
+from auditor.errors import InputError
+from auditor.resources import package_data
+
+DEFAULT_MAX_FUNDER_FANOUT = defaults.MAX_FUNDER_FANOUT
+DEFAULT_MAX_ENTITY_SIZE = defaults.MAX_ENTITY_SIZE  # Arbitrum's and LayerZero's sybil reviews: clusters above 20-200
+MAX_SPENDER_OWNERS = 3          # a spender approved by more owners is a phisher or a relayer, not a self-approval
+MAX_DEPOSIT_USERS = 20          # a "deposit address" used by more is a payment processor (Victor 2020, Tutela)
+DEPOSIT_WINDOW_HOURS = 24       # a deposit address forwards within a day (Tutela: 3,200 blocks, ~12 h)
+FRESH_DAYS = 7                  # a transfer within a week of the receiver's first funding is to a fresh EOA
+CLUSTERING_MODES = ("strict", "loose")
+DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
+
+
+@dataclass(frozen=True)
+class H100HourPrice:
+    """The USD price of one H100-hour that turns payments into H100e-hours: low, central and high."""
+
+    low: float
+    central: float
+    high: float
+    source: str
+
+
+def default_h100_hour_price() -> H100HourPrice:
+    """The shipped assumption, with its sources (package data h100_hour_prices.csv)."""
+    with package_data("h100_hour_prices.csv").open(newline="") as fh:
+        rows = {r["estimate"]: r for r in csv.DictReader(fh)}
+    return H100HourPrice(float(rows["low"]["usd_per_h100_hour"]), float(rows["central"]["usd_per_h100_hour"]),
+                         float(rows["high"]["usd_per_h100_hour"]),
+                         " | ".join(f"{k}: {rows[k]['source']}" for k in ("low", "central", "high")))
+
+
+def parse_h100_hour_price(text: str) -> H100HourPrice:
+    """`LOW,CENTRAL,HIGH` in USD per H100-hour, e.g. `1.5,2,3.2`."""
+    try:
+        low, central, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise InputError(f"--h100-hour-usd wants LOW,CENTRAL,HIGH in USD, e.g. 1.5,2,3.2 (got {text!r})") from None
+    if not 0 < low <= central <= high < float("inf"):
+        raise InputError("--h100-hour-usd needs 0 < LOW <= CENTRAL <= HIGH")
+    return H100HourPrice(low, central, high, "set with --h100-hour-usd")
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    max_funder_fanout: int = DEFAULT_MAX_FUNDER_FANOUT
+    clustering: str = defaults.CLUSTERING
+    max_entity_size: int = DEFAULT_MAX_ENTITY_SIZE
+    h100_hour_price: H100HourPrice | None = None   # None: the shipped assumption
+    max_price_age_hours: int = DEFAULT_MAX_PRICE_AGE_HOURS
+
+
+def check_options(options: AnalyzeOptions) -> None:
+    """Options out of range are an input error, before anything runs."""
+    if options.max_funder_fanout < 1:
+        raise InputError("--max-funder-fanout must be at least 1")
+    if options.max_price_age_hours < 1:
+        raise InputError("--max-price-age must be at least 1 hour")
+    if options.clustering not in CLUSTERING_MODES:
+        raise InputError(f"--clustering must be one of {', '.join(CLUSTERING_MODES)} (got {options.clustering!r})")
+    if options.max_entity_size < 2:
+        raise InputError("--max-entity-size must be at least 2")
+
+
+def parameters(options: AnalyzeOptions) -> dict[str, object]:
+    """The analysis parameters the options give, as the SQL reads them and analysis_runs records them."""
+    check_options(options)
+    price = options.h100_hour_price or default_h100_hour_price()
+    return {
+        "max_funder_fanout": options.max_funder_fanout,
+        "clustering": options.clustering,
+        "max_entity_size": options.max_entity_size,
+        "max_spender_owners": MAX_SPENDER_OWNERS,
+        "max_deposit_users": MAX_DEPOSIT_USERS,
+        "deposit_window_hours": DEPOSIT_WINDOW_HOURS,
+        "fresh_days": FRESH_DAYS,
+        "max_price_age_hours": options.max_price_age_hours,
+        "h100_usd_low": price.low,
+        "h100_usd_central": price.central,
+        "h100_usd_high": price.high,
+        "h100_usd_source": price.source,
+    }
