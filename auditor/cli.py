@@ -27,7 +27,7 @@ from auditor import defaults
 from auditor.errors import AuditorError, InputError, Interrupted
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
-    from auditor.status import Table
+    from auditor.sqlfile import Table
     from auditor.sync import ChainSummary
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ def _render(table: Table, fmt: str = "table") -> None:
         records = [dict(zip(table.columns, r, strict=True)) for r in table.rows]
         sys.stdout.write(orjson.dumps(records, default=_json_value, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        rich_table = RichTable(title=table.title or None, title_justify="left")
+        rich_table = RichTable(title=table.name or None, title_justify="left")
         for col in table.columns:
             rich_table.add_column(col, overflow="fold")
         for row in table.rows:

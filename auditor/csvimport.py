@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from auditor.errors import InputError
+from auditor.sqlfile import database_error
 from auditor.store.tx import transaction
 
 READ = "read_csv($path, header = true, all_varchar = true)"
@@ -29,11 +30,6 @@ class CsvImport:
     header: str
 
 
-def first_line(exc: Exception) -> str:
-    """DuckDB errors run to several lines; the first says what is wrong."""
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 def columns(con: duckdb.DuckDBPyConnection, spec: CsvImport, path: Path) -> list[str]:
     """The file's lower-cased column names, once it is known to exist and to hold every required column."""
     if not path.is_file():
@@ -41,7 +37,7 @@ def columns(con: duckdb.DuckDBPyConnection, spec: CsvImport, path: Path) -> list
     try:
         found = [c.lower() for c in con.sql(f"SELECT * FROM {READ}", params={"path": str(path)}).columns]
     except duckdb.Error as exc:
-        raise InputError(f"cannot read {spec.kind} file {path.name}: {first_line(exc)}") from exc
+        raise database_error(exc, f"cannot read {spec.kind} file {path.name}", InputError) from exc
     missing = [c for c in spec.required if c not in found]
     if missing:
         raise InputError(f"{spec.kind} file {path.name} lacks column(s) {', '.join(missing)} "
@@ -61,5 +57,5 @@ def load(con: duckdb.DuckDBPyConnection, spec: CsvImport, path: Path, insert: st
         try:
             row = con.execute(insert, {**params, "name": path.name}).fetchone()
         except duckdb.Error as exc:
-            raise InputError(f"cannot read {spec.kind} file {path.name}: {first_line(exc)}") from exc
+            raise database_error(exc, f"cannot read {spec.kind} file {path.name}", InputError) from exc
     return int(row[0]) if row else 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from auditor.errors import InputError
-from auditor.status import Table
+from auditor.sqlfile import Table, database_error, first_line
 from auditor.store.db import open_db
 
 MAX_ROWS = 1_000_000
@@ -23,8 +23,7 @@ def run_sql(db_path: Path, sql: str) -> Table:
             columns = tuple(d[0] for d in cur.description or ())
             rows = tuple(tuple(r) for r in cur.fetchmany(MAX_ROWS)) if columns else ()
         except duckdb.Error as exc:
-            first = str(exc).splitlines()[0]
-            if "read-only" in first.lower() or "read only" in first.lower():
+            if "read-only" in first_line(exc).lower() or "read only" in first_line(exc).lower():
                 raise InputError("auditor sql is read-only: writing statements are refused") from None
-            raise InputError(f"SQL failed: {first}") from None
+            raise database_error(exc, "SQL failed", InputError) from None
     return Table("", columns, rows)

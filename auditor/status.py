@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
 from auditor.chains import chain_name
 from auditor.marketplaces import MARKETPLACES, NOT_SUPPORTED
 from auditor.model import normalize_address
+from auditor.sqlfile import Table
 from auditor.store.db import has_table
 from auditor.store.tables import quote
-
-
-@dataclass(frozen=True)
-class Table:
-    """A rendered table: a title, column names and rows of plain values."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
 
 
 def marketplace_tables() -> list[Table]:

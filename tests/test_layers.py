@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1] / "auditor"
 # Top imports bottom, never the reverse. A module takes the layer of its longest listed prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("auditor.cli", "auditor.demo", "auditor.__main__"),
-    ("auditor.sync", "auditor.analyze", "auditor.clustering", "auditor.components", "auditor.report",
+    ("auditor.sync", "auditor.analyze", "auditor.report",
      "auditor.status", "auditor.sqlrun", "auditor.csvimport", "auditor.labels", "auditor.prices.imports",
      "auditor.prices.resolve", "auditor.interrupt", "auditor.progress"),
     ("auditor.extract", "auditor.decode", "auditor.store"),
@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # logtable is the shape of fetched logs (an Arrow schema), which rpc builds and decode reads, as model's
     # RawLog is their shape one by one.
     ("auditor.model", "auditor.errors", "auditor.defaults", "auditor.resources", "auditor.chains", "auditor.abi",
-     "auditor.events", "auditor.logtable"),
+     "auditor.events", "auditor.logtable", "auditor.sqlfile"),
 )
 # The devnet is outside the product's path: it may use the product's declarations and values, and only the
 # demo may use it.

@@ -1,16 +1,16 @@
 """The analysis SQL: the shared queries (queries/NN_name.sql, run in order), each marketplace's rentals SQL, and
-the steps the engine runs between them (queries/steps/). Every file is read by read_sql."""
+the steps the engine runs between them (queries/steps/). Every file is read by auditor.sqlfile.read_sql."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from auditor.marketplaces.base import Marketplace
 from auditor.resources import project_dir
+from auditor.sqlfile import read_sql
 
 _QUERY = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
 
@@ -22,12 +22,6 @@ class Query:
     name: str
     path: Path
     purpose: str
-
-
-@cache
-def read_sql(path: Path) -> str:
-    """The text of an analysis SQL file (the one place the analysis reads SQL from disk)."""
-    return path.read_text()
 
 
 def step_sql(name: str) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import duckdb
 
-from auditor.analyze.queries import read_sql, step_sql
+from auditor.analyze.queries import step_sql
 from auditor.analyze.variables import set_current_marketplace
 from auditor.errors import AuditorError
 from auditor.marketplaces.base import Marketplace
+from auditor.sqlfile import read_sql
 
 STAMPED = ("marketplace", "kyc", "h100e_method")   # from marketplace_facts, never from the marketplace's SQL
 

@@ -17,13 +17,13 @@ from auditor.analyze.clustering import build_entities
 from auditor.analyze.facts import publish_facts
 from auditor.analyze.functions import register_functions
 from auditor.analyze.options import AnalyzeOptions, parameters
-from auditor.analyze.queries import queries, read_sql
+from auditor.analyze.queries import queries
 from auditor.analyze.record import record_run
 from auditor.analyze.rentals import add_rentals
 from auditor.analyze.variables import set_variables, variables
-from auditor.errors import StoreError
 from auditor.marketplaces import MARKETPLACES
 from auditor.marketplaces.base import Marketplace
+from auditor.sqlfile import database_error, read_sql
 from auditor.store.tx import transaction
 
 RENTALS_QUERY = "10_rentals"   # the query that makes the table the marketplaces' rentals go into
@@ -84,7 +84,7 @@ def run_analysis(con: duckdb.DuckDBPyConnection, options: AnalyzeOptions | None 
             try:
                 step.run(con)
             except duckdb.Error as exc:
-                raise StoreError(f"analysis {step.name} failed: {str(exc).splitlines()[0]}") from exc
+                raise database_error(exc, f"analysis {step.name} failed") from exc
             results.append(StepResult(step.name, time.perf_counter() - started))
         record_run(con, params)
     return results

@@ -11,6 +11,7 @@ import duckdb
 from auditor.errors import StoreError
 from auditor.events import own_events
 from auditor.marketplaces import all_event_specs
+from auditor.sqlfile import read_sql
 from auditor.store.tables import ensure_event_tables
 from auditor.store.tx import transaction
 
@@ -37,7 +38,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         if version in done:
             continue
         with transaction(con, f"migrating the schema to version {version}"):
-            con.execute(path.read_text())
+            con.execute(read_sql(path))
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
     with transaction(con, "creating event tables"):
         ensure_event_tables(con, [*all_event_specs(), *own_events()])

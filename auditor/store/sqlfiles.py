@@ -1,12 +1,10 @@
-"""The store's SQL files (auditor/store/sql/NAME.sql), read once each."""
+"""The store's SQL files (auditor/store/sql/NAME.sql), read once each by auditor.sqlfile."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from auditor.resources import PACKAGE_DIR
+from auditor.sqlfile import read_sql
 
 
-@cache
 def store_sql(name: str) -> str:
-    return (PACKAGE_DIR / "store" / "sql" / f"{name}.sql").read_text()
+    return read_sql(PACKAGE_DIR / "store" / "sql" / f"{name}.sql")

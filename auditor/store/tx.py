@@ -1,4 +1,4 @@
-"""One transaction helper and one DuckDB error translator for every write path.
+"""One transaction helper for every write path, its DuckDB errors translated by auditor.sqlfile.
 
 A write that fails for a reason of the database (disk full, file gone, a constraint) reaches the CLI as one
 StoreError line, never as "unexpected"; errors of the auditor itself pass through unchanged.
@@ -11,13 +11,7 @@ from contextlib import contextmanager, suppress
 
 import duckdb
 
-from auditor.errors import StoreError
-
-
-def store_error(exc: duckdb.Error, doing: str) -> StoreError:
-    """A DuckDB error as one line naming what was being done."""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return StoreError(f"database error while {doing}: {first}")
+from auditor.sqlfile import database_error
 
 
 @contextmanager
@@ -26,13 +20,13 @@ def transaction(con: duckdb.DuckDBPyConnection, doing: str = "writing") -> Itera
     try:
         con.execute("BEGIN")
     except duckdb.Error as exc:
-        raise store_error(exc, doing) from None
+        raise database_error(exc, f"database error while {doing}") from None
     try:
         yield con
         con.execute("COMMIT")
     except duckdb.Error as exc:
         _rollback(con)
-        raise store_error(exc, doing) from None
+        raise database_error(exc, f"database error while {doing}") from None
     except BaseException:
         _rollback(con)
         raise

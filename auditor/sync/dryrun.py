@@ -14,7 +14,7 @@ import duckdb
 from auditor.marketplaces import BY_NAME
 from auditor.model import BlockRange, Source
 from auditor.rpc.client import Rpc
-from auditor.status import Table
+from auditor.sqlfile import Table
 from auditor.store.db import has_table, open_db
 from auditor.store.funding import buyers_to_check
 from auditor.store.watch import watched_buyers
