@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 
 
 def normalize_address(value: object) -> str:
     """The one place an address takes its stored form, lowercase 0x hex; ValueError for anything else."""
     if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
         raise ValueError(f"not a 20-byte 0x hex address: {str(value)[:50]!r}")
+    return value.lower()
+
+
+def normalize_hash(value: object) -> str:
+    """The one place a 32-byte hash (block, transaction) takes its stored form; ValueError for anything else."""
+    if not isinstance(value, str) or not _HASH.fullmatch(value):
+        raise ValueError(f"not a 32-byte 0x hex hash: {str(value)[:70]!r}")
     return value.lower()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from auditor.model import EventSpec, Param
+from auditor.model import EventSpec, Param, normalize_address
 
 COMMON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("chain_id", "BIGINT NOT NULL"),
@@ -92,8 +92,8 @@ def to_column(p: Param, value: Any) -> Any:
         return [to_column(Param("", p.type[: p.type.rindex("[")], False), v) for v in value]
     if isinstance(value, bytes):
         return "0x" + value.hex()
-    if isinstance(value, str) and value.startswith("0x") and p.type == "address":
-        return value.lower()
+    if isinstance(value, str) and p.type == "address":
+        return normalize_address(value)
     if ctype in ("BIGNUM", "HUGEINT", "UHUGEINT") and isinstance(value, int):
         return str(value)
     return value

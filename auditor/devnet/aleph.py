@@ -15,9 +15,10 @@ from auditor.devnet.actors import Providers
 from auditor.devnet.markets import Intent
 from auditor.devnet.plan import BASE, CLOSE_TIME, END_TIME, ETHER, HOUR, Emit, Ledger, Rental, address, contract_address
 from auditor.marketplaces.aleph import ALEPH_SUPER_TOKEN
+from auditor.model import normalize_address
 
 CFA = "aleph/ConstantFlowAgreementV1"
-ALEPH = ALEPH_SUPER_TOKEN.lower()
+ALEPH = normalize_address(ALEPH_SUPER_TOKEN)
 COMMUNITY_SHARE = 5              # the community wallet streams at a fifth of the compute node's rate
 MIN_SPACING = 2 * HOUR           # a buyer's next instance starts at least this long after its previous one
 OPEN_INSTANCES = 3               # buyers' last instances left streaming when the calendar ends

@@ -36,6 +36,7 @@ from auditor.devnet.plan import (
 )
 from auditor.devnet.swan import write_swan
 from auditor.marketplaces import MARKETPLACES
+from auditor.model import normalize_address
 
 CHAIN_NAMES = {ARBITRUM: "Arbitrum One", BASE: "Base", SWAN: "Swan Chain", POLYGON: "Polygon"}
 EMITTERS = ("livepeer/TicketBroker", "livepeer/ServiceRegistry", "iexec/PocoDiamond", "spheron/OrderRequest",
@@ -173,7 +174,7 @@ def _emitter_code() -> dict[int, list[tuple[str, str]]]:
             key = c.abi.removesuffix(".json")
             for d in c.deployments:
                 if key in EMITTERS and d.chain_id in GENESIS_BLOCKS:
-                    code[d.chain_id].append((d.address.lower(), key))
+                    code[d.chain_id].append((normalize_address(d.address), key))
     return code
 
 

@@ -25,6 +25,7 @@ from auditor.devnet.plan import (
     Ledger,
     address,
 )
+from auditor.model import normalize_address
 from auditor.prices.feeds import FEEDS, Feed
 
 PROXY = "chainlink/FeedProxy"
@@ -106,7 +107,7 @@ def feed_contracts(seed: int, chain_id: int) -> FeedContracts:
     for feed in played_feeds():
         if feed.chain_id != chain_id:
             continue
-        proxy = feed.proxy.lower()
+        proxy = normalize_address(feed.proxy)
         code.append((proxy, PROXY))
         storage.append((proxy, _word(PHASE_ID_SLOT), _word(PHASES)))
         for phase in range(1, PHASES + 1):
@@ -141,8 +142,8 @@ def plan_feeds(ledger: Ledger) -> list[FeedAnswer]:
             transmitter = address(ledger.seed, f"chainlink/{feed.chain_id}/transmitter")
             key = ledger.send(feed.chain_id, t, transmitter, aggregator,
                               Emit(AGGREGATOR, "AnswerUpdated", (answer, round_id, t)))
-            out.append(FeedAnswer(feed.chain_id, feed.asset, feed.proxy.lower(), aggregator, phase, round_id, t,
-                                  answer, feed.decimals, key))
+            out.append(FeedAnswer(feed.chain_id, feed.asset, normalize_address(feed.proxy), aggregator, phase,
+                                  round_id, t, answer, feed.decimals, key))
     return out
 
 

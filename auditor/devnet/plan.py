@@ -15,6 +15,7 @@ from eth_utils.crypto import keccak
 
 from auditor.errors import DevnetError
 from auditor.marketplaces import MARKETPLACES
+from auditor.model import normalize_address
 
 ARBITRUM = 42161
 BASE = 8453
@@ -55,7 +56,7 @@ def contract_address(marketplace: str, contract: str, chain_id: int) -> str:
             if m.name == marketplace and c.name == contract:
                 for d in c.deployments:
                     if d.chain_id == chain_id:
-                        return d.address.lower()
+                        return normalize_address(d.address)
     raise DevnetError(f"the marketplace registry has no {marketplace}/{contract} on chain {chain_id}")
 
 

@@ -8,15 +8,12 @@ already active there is reported as `no_archive` with that block, not guessed ar
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from auditor.errors import RpcError
-from auditor.model import Funding, normalize_address
+from auditor.model import Funding, normalize_address, normalize_hash
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import get_block, to_int
-
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
 
 
 async def _active(client: Rpc, address: str, block: int) -> bool:
@@ -48,7 +45,7 @@ async def first_funding(client: Rpc, address: str, low: int, high: int, state_fr
         if isinstance(tx, dict) and _pays(tx, address):
             return Funding(address, "funded", hi, funder=_address(tx.get("from")), block_number=hi,
                            block_time=to_int(block.get("timestamp"), "block timestamp"),
-                           tx_hash=_hex(tx.get("hash"), 64, "transaction hash"),
+                           tx_hash=_hash(tx.get("hash")),
                            value_wei=to_int(tx.get("value"), "value"))
     # Funded by a contract's internal call (a disperse or an exchange contract): no plain transfer to show.
     return Funding(address, "internal", hi, block_number=hi,
@@ -62,12 +59,13 @@ def _address(value: Any) -> str:
         raise RpcError(f"node returned a malformed sender: {str(value)[:70]!r}") from None
 
 
-def _hex(value: Any, digits: int, what: str) -> str:
-    if not isinstance(value, str) or not _HEX.fullmatch(value) or len(value) != digits + 2:
-        raise RpcError(f"node returned a malformed {what}: {str(value)[:70]!r}")
-    return value.lower()
+def _hash(value: Any) -> str:
+    try:
+        return normalize_hash(value)
+    except ValueError:
+        raise RpcError(f"node returned a malformed transaction hash: {str(value)[:70]!r}") from None
 
 
 def _pays(tx: dict[str, Any], address: str) -> bool:
-    to = tx.get("to")
-    return isinstance(to, str) and to.lower() == address and to_int(tx.get("value", "0x0"), "value") > 0
+    to = tx.get("to")   # None for a contract creation
+    return isinstance(to, str) and _address(to) == address and to_int(tx.get("value", "0x0"), "value") > 0

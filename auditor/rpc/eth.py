@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from auditor.errors import InvalidResponseError, RpcError
 from auditor.logtable import topic
-from auditor.model import Block, BlockRange
+from auditor.model import Block, BlockRange, normalize_hash
 from auditor.rpc.client import Rpc
 from auditor.rpc.logs import log_table, table_from_body
 
@@ -39,7 +39,7 @@ async def block_number(client: Rpc) -> int:
 def parse_block(raw: Any) -> Block:
     if not isinstance(raw, dict):
         raise RpcError("node returned no block where one was expected")
-    return Block(number=to_int(raw.get("number"), "block number"), hash=str(raw.get("hash", "")).lower(),
+    return Block(number=to_int(raw.get("number"), "block number"), hash=_block_hash(raw.get("hash")),
                  timestamp=to_int(raw.get("timestamp"), "block timestamp"))
 
 
@@ -60,7 +60,14 @@ async def get_blocks(client: Rpc, numbers: list[int]) -> list[Block]:
 async def get_block_hashes(client: Rpc, numbers: list[int]) -> list[str | None]:
     """Hashes of many blocks; None where the node has no such block (the chain got shorter)."""
     raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
-    return [str(r["hash"]).lower() if isinstance(r, dict) and r.get("hash") else None for r in raws]
+    return [_block_hash(r["hash"]) if isinstance(r, dict) and r.get("hash") else None for r in raws]
+
+
+def _block_hash(value: Any) -> str:
+    try:
+        return normalize_hash(value)
+    except ValueError:
+        raise RpcError(f"node returned a malformed block hash: {str(value)[:70]!r}") from None
 
 
 async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng: BlockRange,
