@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from node import Node
+from auditor.devnet.jsonrpc import LocalRpc
 
 HERE = Path(__file__).resolve().parent
 RUNTIME = HERE / "TransferEmitter.bin-runtime"
@@ -84,26 +84,26 @@ def genesis_time(layout: Layout, now: float | None = None) -> int:
 
 def plant(url: str, layout: Layout) -> Planted:
     """Puts the emitter at EMITTER and mines the layout's blocks on a fresh node started with --no-mining."""
-    node = Node(url)
+    node = LocalRpc(url)
     started = time.perf_counter()
     try:
-        node.call("anvil_setCode", [EMITTER, RUNTIME.read_text().strip()])
-        head = int(node.call("eth_blockNumber", []), 16)
+        node.call("anvil_setCode", EMITTER, RUNTIME.read_text().strip())
+        head = int(node.call("eth_blockNumber"), 16)
         first_block = head + 1
         batches = []
         i = 1
         while i <= layout.logs:
             count = min(layout.per_block, layout.logs - i + 1)
             data = f"0x{EMIT_RANGE_SELECTOR}{i:064x}{count:064x}"
-            node.call("eth_sendTransaction", [{"from": SENDER, "to": EMITTER, "data": data,
-                                               "gas": hex(GAS_BASE + GAS_PER_LOG * count),
-                                               "maxFeePerGas": "0x0", "maxPriorityFeePerGas": "0x0"}])
-            node.call("anvil_mine", [hex(layout.spacing), hex(BLOCK_SECONDS)])
+            node.call("eth_sendTransaction", {"from": SENDER, "to": EMITTER, "data": data,
+                                              "gas": hex(GAS_BASE + GAS_PER_LOG * count),
+                                              "maxFeePerGas": "0x0", "maxPriorityFeePerGas": "0x0"})
+            node.call("anvil_mine", hex(layout.spacing), hex(BLOCK_SECONDS))
             head += 1
             batches.append((head, i, count))
             head += layout.spacing - 1
             i += count
-        last_block = int(node.call("eth_blockNumber", []), 16)
+        last_block = int(node.call("eth_blockNumber"), 16)
         if last_block != head:
             raise RuntimeError(f"expected head {head} after planting, node says {last_block}")
         _check_first_and_last(node, batches)
@@ -112,10 +112,10 @@ def plant(url: str, layout: Layout) -> Planted:
     return Planted(layout, first_block, last_block, tuple(batches), time.perf_counter() - started)
 
 
-def _check_first_and_last(node: Node, batches: list[tuple[int, int, int]]) -> None:
+def _check_first_and_last(node: LocalRpc, batches: list[tuple[int, int, int]]) -> None:
     """The first and last log blocks hold exactly their batch (the transaction did not run out of gas)."""
     for block, first, count in (batches[0], batches[-1]):
-        logs = node.call("eth_getLogs", [{"fromBlock": hex(block), "toBlock": hex(block), "address": EMITTER}])
+        logs = node.call("eth_getLogs", {"fromBlock": hex(block), "toBlock": hex(block), "address": EMITTER})
         if len(logs) != count or int(logs[0]["data"], 16) != value(first):
             raise RuntimeError(f"block {block}: {len(logs)} logs planted, expected {count} starting at i={first}")
 

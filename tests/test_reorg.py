@@ -8,7 +8,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import duckdb
 import pytest
 
@@ -16,6 +15,7 @@ from auditor.devnet.anvil import Anvil
 from auditor.devnet.emitters import calldata, load_emitters
 from auditor.devnet.plan import Emit
 from auditor.sync import IndexRequest, run_index
+from tests.devnet.chainrpc import rpc
 
 MORPHEUS = "0x6abe1d282f72b474e54527d93b979a4f64d3030a"
 PROVIDER = "0x" + "be" * 20
@@ -23,16 +23,6 @@ GENESIS_BLOCK, GENESIS_TIME = 30_000_000, 1_794_700_800
 AFTER_DEVNET = 1_794_787_200  # a day after genesis
 
 
-async def _rpc(url: str, method: str, params: list[Any]) -> Any:
-    async with aiohttp.ClientSession() as session, session.post(
-            url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}) as resp:
-        body = await resp.json()
-    assert "error" not in body, body
-    return body["result"]
-
-
-def rpc(url: str, method: str, *params: Any) -> Any:
-    return asyncio.run(_rpc(url, method, list(params)))
 
 
 def play_branch(url: str, funder: str, tag: int, blocks: int) -> None:

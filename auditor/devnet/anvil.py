@@ -11,15 +11,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-import orjson
-
+from auditor.devnet.jsonrpc import LocalRpc
 from auditor.errors import DevnetError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -131,14 +128,12 @@ class Anvil:
         raise DevnetError(f"anvil did not start within {STARTUP_TIMEOUT:.0f}s (see {self.log_path})")
 
     def _wait_for_chain_id(self) -> None:
-        body = orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []})
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
-            request = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
             try:
-                with urllib.request.urlopen(request, timeout=2) as resp:
-                    answer = int(orjson.loads(resp.read())["result"], 16)
-            except (OSError, urllib.error.URLError, KeyError, ValueError):
+                with LocalRpc(self.url, timeout=2) as node:
+                    answer = int(node.call("eth_chainId"), 16)
+            except (DevnetError, TypeError, ValueError):
                 self._check_alive()
                 time.sleep(_POLL)
                 continue

@@ -5,13 +5,12 @@ Expected topic0s are hard-coded reference values, and logs are decoded by slicin
 
 from __future__ import annotations
 
-import json
 import socket
 import time
-import urllib.request
 from typing import Any
 
 from auditor.devnet import Devnet
+from auditor.devnet.jsonrpc import LocalRpc
 from auditor.marketplaces import MARKETPLACES
 
 WINNING_TICKET_REDEEMED = "0xc389eb51ed006dbf2528507f010efdf5225ea596e1e1741d74f550dab1925ee7"
@@ -34,21 +33,13 @@ PHASE_AGGREGATORS = "0xc1597304"
 
 
 def rpc(url: str, method: str, *params: Any) -> Any:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as resp:
-        reply = json.loads(resp.read())
-    assert "error" not in reply, reply
-    return reply["result"]
+    with LocalRpc(url, timeout=60) as node:
+        return node.call(method, *params)
 
 
 def rpc_batch(url: str, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-    body = json.dumps([{"jsonrpc": "2.0", "id": i, "method": m, "params": p}
-                       for i, (m, p) in enumerate(calls)]).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as resp:
-        replies = sorted(json.loads(resp.read()), key=lambda r: r["id"])
-    return [r["result"] for r in replies]
+    with LocalRpc(url, timeout=60) as node:
+        return node.batch(calls)
 
 
 def get_logs(net: Devnet, chain_id: int, address: str, topics: list[Any]) -> list[dict[str, Any]]:
