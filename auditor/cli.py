@@ -143,20 +143,25 @@ def _untraced(s: ChainSummary) -> list[str]:
 def analyze(
     db: DbOption,
     max_funder_fanout: Annotated[int, typer.Option(help="A funder of more buyers than this is a service "
-                                                        "(exchange, faucet) and never merges them.")] = 10,
+                                                        "(exchange, faucet) and never merges them.")]
+    = defaults.MAX_FUNDER_FANOUT,
     h100_hour_usd: Annotated[str | None, typer.Option(
         metavar="LOW,CENTRAL,HIGH",
         help="USD price of one H100-hour, to turn payments into H100e-hours "
-             "(default 1.49,2.00,3.20: marketplace prices 2025-26, see `auditor sql \"FROM h100_hour_prices\"`).")]
+             "(default: the shipped marketplace prices 2025-26 with their sources, "
+             "see `auditor sql \"FROM h100_hour_prices\"`).")]
     = None,
     max_price_age: Annotated[int, typer.Option(metavar="HOURS", help="Ignore token prices older than this "
-                                                                     "when valuing a payment.")] = 48,
+                                                                     "when valuing a payment.")]
+    = defaults.MAX_PRICE_AGE_HOURS,
     clustering: Annotated[str, typer.Option(
         metavar="strict|loose",
         help="strict: merge on deposit-address reuse or two independent heuristics (precise); loose: on any one "
-             "heuristic (finds more, merges more strangers). Both are kept in address_clusters.")] = "strict",
+             "heuristic (finds more, merges more strangers). Both are kept in address_clusters.")]
+    = defaults.CLUSTERING,
     max_entity_size: Annotated[int, typer.Option(
-        help="An entity with more addresses is flagged, not merged (a giant component means a bad edge).")] = 200,
+        help="An entity with more addresses is flagged, not merged (a giant component means a bad edge).")]
+    = defaults.MAX_ENTITY_SIZE,
 ) -> None:
     """Rebuild rentals, clusters with evidence, and H100-equivalent estimates from what is indexed."""
     from auditor.analyze import AnalyzeOptions, parse_h100_hour_price, run_analysis
@@ -183,7 +188,7 @@ def report(
              "chain has reached (run on Monday after indexing: the week that just ended). A week the indexed "
              "data does not reach is an error.")],
     out: Annotated[Path, typer.Option(help="Directory; the report goes to OUT/YYYY-Www/.", file_okay=False)]
-    = Path("reports"),
+    = Path(defaults.REPORT_DIR),
     max_age: Annotated[float | None, typer.Option(
         "--max-age", metavar="HOURS",
         help="Exit with an error, after writing the report, when any chain's newest indexed block is older "
@@ -282,8 +287,8 @@ def status(db: DbOption) -> None:
 
 @app.command()
 def demo(
-    db: DbOption = Path("auditor-demo/demo.duckdb"),
-    out: Annotated[Path, typer.Option(help="Report directory.", file_okay=False)] = Path("auditor-demo/reports"),
+    db: DbOption = Path(defaults.DEMO_DB),
+    out: Annotated[Path, typer.Option(help="Report directory.", file_okay=False)] = Path(defaults.DEMO_REPORT_DIR),
 ) -> None:
     """Run everything on a local anvil devnet with a simulated economy: index, analyze, report."""
     from auditor.demo import run_demo

@@ -9,3 +9,5 @@ MAX_FUNDER_FANOUT = 10     # a funder of more buyers is a service and merges no 
 MAX_ENTITY_SIZE = 200      # an entity with more addresses is flagged, not merged
 CLUSTERING = "strict"
 REPORT_DIR = "reports"
+DEMO_DB = "auditor-demo/demo.duckdb"
+DEMO_REPORT_DIR = "auditor-demo/reports"
