@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # logtable is the shape of fetched logs (an Arrow schema), which rpc builds and decode reads, as model's
     # RawLog is their shape one by one.
     ("auditor.model", "auditor.errors", "auditor.defaults", "auditor.resources", "auditor.chains", "auditor.abi",
-     "auditor.events", "auditor.logtable", "auditor.sqlfile"),
+     "auditor.events", "auditor.logtable", "auditor.sqlfile", "auditor.text"),
 )
 # The devnet is outside the product's path: it may use the product's declarations and values, and only the
 # demo may use it.
