@@ -28,6 +28,8 @@ from auditor.devnet.plan import (
     contract_address,
     word,
 )
+from auditor.devnet.spheron_sdk import NAMES as SPHERON_NAMES
+from auditor.devnet.spheron_sdk import SDK_REPLICAS_WRITTEN, cpu_only_spec, spheron_spec
 
 TICKET_BROKER = "livepeer/TicketBroker"
 SERVICE_REGISTRY = "livepeer/ServiceRegistry"
@@ -40,14 +42,12 @@ SPHERON_BLOCK_SECONDS = 2
 OPEN_LEASES = 3
 MIN_RENTALS_PER_WALLET = 2
 WAKING = (7, 23)   # local hours in which parties rent
-_SPHERON_NAMES = ("train", "infer", "vllm", "comfy", "jupyter", "finetune")
 # USD per GPU-hour; Spheron's acceptedPrice is written in USDC micro-units per hour (units unconfirmed upstream).
 _GPU_HOURLY = {"h100": 2.0, "a100-80g": 1.2, "rtx4090": 0.35, "l40s": 0.8, "rtx6000-ada": 0.7, "a10": 0.3}
 _LEASE_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 24, 48, 72, 168)
 # Livepeer's AI registry is a second ServiceRegistry deployment: same events, another address.
 AI_SERVICE_REGISTRY = "AIServiceRegistry"
 AI_ORCHESTRATORS = 3
-CPU_ONLY_SPEC = "{s:[{n:web,r:{c:{u:4},m:{u:8Gi},s:[{u:50Gi}]},c:2}]}"
 GARBAGE_SPECS = ("{s:[{n:train,r:{c:{u:16},m:{u:", "not a spec ¯\\_(ツ)_/¯")
 
 
@@ -109,14 +109,6 @@ def _intent(rng: random.Random, party: Party, market: str, buyer: str, week: int
                   provider=rng.choice(party.providers_for(market)), gpus=party.gpus)
 
 
-def spheron_spec(name: str, model: str, per_replica: int, replicas: int) -> str:
-    """Spheron's compressed deployment spec for one service with `per_replica` GPUs of `model`."""
-    cpu, mem = 4 * per_replica, 32 * per_replica
-    disk = "1Ti" if per_replica >= 4 else "500Gi"
-    gpu = f"g:{{u:{per_replica},a:{{vendor:{{nvidia:[{{model:{model}}}]}}}}}}"
-    return f"{{s:[{{n:{name},r:{{c:{{u:{cpu}}},m:{{u:{mem}Gi}},s:[{{u:{disk}}}],{gpu}}},c:{replicas}}}]}}"
-
-
 class MarketWriter:
     """Writes intents into the ledger as the txs of their marketplace."""
 
@@ -140,7 +132,7 @@ class MarketWriter:
         """Writes the Livepeer, iExec, Spheron and Morpheus intents; the other marketplaces have own writers."""
         spheron = [i.seq for i in intents if i.market == "spheron"]
         odd = self.rng.sample(spheron[:-OPEN_LEASES], k=4)
-        specs = dict(zip(odd, (CPU_ONLY_SPEC, CPU_ONLY_SPEC, *GARBAGE_SPECS), strict=True))
+        specs = dict(zip(odd, (cpu_only_spec(), cpu_only_spec(), *GARBAGE_SPECS), strict=True))
         still_open = set(spheron[-OPEN_LEASES:])
         fates = deal_fates(self.ledger.seed, [(i.seq, i.time) for i in intents if i.market == "iexec"])
         for intent in intents:
@@ -213,9 +205,9 @@ class MarketWriter:
         per_replica = rng.choices((1, 2, 4, 8), weights=(4, 3, 2, 2))[0]
         replicas = rng.choice((1, 1, 1, 1, 2, 3))
         hours = rng.choice(_LEASE_HOURS)
-        spec = odd_spec or spheron_spec(rng.choice(_SPHERON_NAMES), model, per_replica, replicas)
+        spec = odd_spec or spheron_spec(rng.choice(SPHERON_NAMES), model, per_replica, replicas)
         gpu_model: str | None = None if odd_spec else model
-        gpu_count: int | None = None if odd_spec else per_replica * replicas
+        gpu_count: int | None = None if odd_spec else per_replica * SDK_REPLICAS_WRITTEN
         hourly = _GPU_HOURLY[model] * per_replica * replicas if gpu_count else 0.1
         accepted = round(hourly * 10**6 * rng.uniform(0.85, 1.1))
         order_args = (order, it.buyer, accepted * 12 // 10, hours * HOUR // SPHERON_BLOCK_SECONDS, USDC_BASE,

@@ -14,7 +14,6 @@ from auditor.devnet.aleph import stream_payment
 from auditor.devnet.economy import Economy, plan_economy
 from auditor.devnet.feeds import DAILY_WALKS, FEED_WALKS, PHASE_2_FROM
 from auditor.devnet.iexec import task_id
-from auditor.devnet.markets import spheron_spec
 from auditor.devnet.plan import (
     ARBITRUM,
     BASE,
@@ -163,9 +162,7 @@ def test_growth_is_visible() -> None:
     assert growing >= 2
 
 
-def test_spheron_spec_and_iexec_task_ids() -> None:
-    expected = "{s:[{n:train,r:{c:{u:32},m:{u:256Gi},s:[{u:1Ti}],g:{u:8,a:{vendor:{nvidia:[{model:h100}]}}}},c:1}]}"
-    assert spheron_spec("train", "h100", 8, 1) == expected
+def test_iexec_task_ids() -> None:
     deal = keccak(text="deal")
     assert task_id(deal, 3) == keccak(encode(["bytes32", "uint256"], [deal, 3]))
 

@@ -1,6 +1,10 @@
-"""Spheron order specs to GPU model and count, including specs that must not crash."""
+"""Spheron order specs to GPU model and count: what Spheron's SDK writes (captured, and written by the SDK itself
+under node), the SDL's YAML shape, and specs that must not crash."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,6 +26,23 @@ from auditor.marketplaces.spheron.specs import parse_gpu
 ])
 def test_parse_gpu(spec: str | None, expected: tuple[str, int] | None) -> None:
     assert parse_gpu(spec) == expected
+
+
+CAPTURED = json.loads((Path(__file__).parent / "fixtures" / "spheron_sdk_specs.json").read_text())["specs"]
+
+
+@pytest.mark.parametrize("case", CAPTURED, ids=[c["case"] for c in CAPTURED])
+def test_specs_the_sdk_wrote(case: dict[str, object]) -> None:
+    assert parse_gpu(str(case["spec"])) == tuple(case["expected"])
+
+
+def test_every_service_of_an_order_counts() -> None:
+    two = ("{n:w,pr:{a:[]},s:[{n:a,r:{i:1,g:{a:[{k:vendor/nvidia/model/h100,v:true}],u:4},e:[]},c:2},"
+           "{n:b,r:{i:2,g:{a:[{k:vendor/nvidia/model/h100,v:true}],u:1},e:[]},c:1},"
+           "{n:c,r:{i:3,c:{u:1000,a:[]},g:{u:0,a:[]},e:[]},c:5}]}")
+    assert parse_gpu(two) == ("h100", 9)
+    any_of = "{s:[{n:a,r:{g:{a:[{k:vendor/nvidia/model/l40s,v:false},{k:vendor/nvidia/model/a10,v:true}],u:2}},c:1}]}"
+    assert parse_gpu(any_of) == ("a10", 2)
 
 
 @given(st.text(max_size=200))

@@ -1,9 +1,12 @@
 """Spheron's compressed order spec (`OrderCreated.specs`) to GPU model and count.
 
-The format is an SDL document with short keys and unquoted values (spheronFdn/protocol-sdk `spec.ts`):
-`{s:[{n:train,r:{...,g:{u:8,a:{vendor:{nvidia:[{model:h100}]}}}},c:1}]}`. GPU count of a service is
-`g.u` x replica count `c`; the model is under `a.vendor.<vendor>[].model`. Parsing is defensive: any
-spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash.
+What the chain holds is what Spheron's SDK writes (npm @spheron/protocol-sdk 1.3.5, `yamlToOrderDetails`:
+`compressOrderSpec` + `convertGpuAttributes`): short keys, unquoted values, GPU attributes as a key/value list,
+`{n:west,pr:{a:[...]},s:[{n:py-cuda,r:{i:1,c:{u:8000,a:[]},m:{...},s:[...],g:{a:[{k:vendor/nvidia/model/h100,
+v:true}],u:8},e:[...]},c:1}]}`. A service's GPU count is `g.u` x its replica count `c`; the model is the
+`<model>` of a `vendor/<vendor>/model/<model>` key whose value is true. The SDL's own YAML shape
+(`a:{vendor:{nvidia:[{model:h100}]}}`) is read too, as the SDK's decompressor would hand it back. Parsing is
+defensive: any spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash.
 """
 
 from __future__ import annotations
@@ -78,9 +81,26 @@ def _int(value: Any, default: int) -> int:
         raise _SpecError("count is not a number") from None
 
 
+def _model(attributes: Any) -> str | None:
+    """The first GPU model a service's GPU attributes name, in the SDK's key/value form or the SDL's."""
+    if isinstance(attributes, list):   # [{k: vendor/nvidia/model/h100, v: true}, ...]
+        for item in attributes:
+            if isinstance(item, dict) and str(item.get("v", "")).lower() == "true":
+                parts = str(item.get("k", "")).split("/")
+                if len(parts) >= 4 and parts[0] == "vendor" and parts[2] == "model" and parts[3]:
+                    return parts[3]
+        return None
+    vendors = attributes.get("vendor") if isinstance(attributes, dict) else None
+    for options in vendors.values() if isinstance(vendors, dict) else ():
+        for option in options if isinstance(options, list) else []:
+            if isinstance(option, dict) and option.get("model"):
+                return str(option["model"])
+    return None
+
+
 def parse_gpu(specs: str | None) -> tuple[str, int] | None:
-    """(first GPU model named, total GPU count) of an order spec, or None when it asks for no GPU or
-    cannot be read."""
+    """(first GPU model named, total GPU count over every service and its replicas) of an order spec, or None
+    when it asks for no GPU or cannot be read."""
     if not specs or len(specs) > MAX_SPEC_CHARS:
         return None
     try:
@@ -96,13 +116,10 @@ def parse_gpu(specs: str | None) -> tuple[str, int] | None:
             if not isinstance(gpu, dict):
                 continue
             units = _int(gpu.get("u"), 0)
+            if units <= 0:
+                continue
             count += units * _int(service.get("c"), 1)
-            vendors = (gpu.get("a") or {}).get("vendor") if isinstance(gpu.get("a"), dict) else None
-            if model is None and isinstance(vendors, dict):
-                for options in vendors.values():
-                    for option in options if isinstance(options, list) else []:
-                        if isinstance(option, dict) and option.get("model") and model is None:
-                            model = str(option["model"])
+            model = model or _model(gpu.get("a"))
         if count <= 0 or model is None:
             return None
         return model, count
