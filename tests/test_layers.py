@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1] / "auditor"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("auditor.cli", "auditor.demo", "auditor.__main__"),
     ("auditor.sync", "auditor.analyze", "auditor.report",
-     "auditor.status", "auditor.sqlrun", "auditor.csvimport", "auditor.labels", "auditor.prices.imports",
+     "auditor.status", "auditor.check", "auditor.sqlrun", "auditor.csvimport", "auditor.labels", "auditor.prices.imports",
      "auditor.prices.resolve", "auditor.interrupt", "auditor.progress"),
     ("auditor.extract", "auditor.decode", "auditor.store"),
     ("auditor.rpc", "auditor.marketplaces", "auditor.prices.feeds", "auditor.prices"),
