@@ -5,9 +5,24 @@ from __future__ import annotations
 
 from auditor.devnet.actors import Providers
 from auditor.devnet.markets import Intent
-from auditor.devnet.plan import CLOSE_TIME, END_TIME, HOUR, SWAN, Emit, Ledger, Rental, contract_address, word
+from auditor.devnet.plan import (
+    CLOSE_TIME,
+    END_TIME,
+    GENESIS_TIME,
+    HOUR,
+    SWAN,
+    WEEK,
+    Emit,
+    Ledger,
+    Rental,
+    contract_address,
+    word,
+)
 
 JOB_MANAGER = "swan/JobManager"
+# Tasks created before this go to the first JobManager, as on Swan Chain before its switch (2024-12-16);
+# a task's later events stay on the manager it was created on.
+LEGACY_UNTIL = GENESIS_TIME + 4 * WEEK
 OPEN_TASKS = 3          # the last tasks run for a week, so they are still running when the calendar ends
 EXTEND_SHARE = 0.2
 TERMINATE_SHARE = 0.15
@@ -27,10 +42,12 @@ def task_uid(seed: int, n: int) -> str:
 def write_swan(ledger: Ledger, providers: Providers, intents: list[Intent]) -> None:
     """One TaskCreated tx per intent, then its extension, termination or completion txs."""
     rng = ledger.rng
-    manager = contract_address("swan", "JobManager", SWAN)
+    current = contract_address("swan", "JobManager", SWAN)
+    legacy = contract_address("swan", "JobManagerLegacy", SWAN)
     still_open = {i.seq for i in intents[-OPEN_TASKS:]}
     for n, it in enumerate(intents, start=1):
         uid = task_uid(ledger.seed, n)
+        manager = legacy if it.time < LEGACY_UNTIL else current
         others = [p for p in providers.swan if p != it.provider]
         cps = (it.provider, *rng.sample(others, k=rng.choice((0, 0, 0, 1, 1, 2))))
         hours = max(_TASK_HOURS) if it.seq in still_open else rng.choice(_TASK_HOURS)

@@ -83,6 +83,15 @@ def log_time(log: dict[str, Any]) -> int:
     return int(log["blockTimestamp"], 16)
 
 
+def same_abi_addresses(marketplace: str, contract: str, chain_id: int) -> list[str]:
+    """Every deployment on the chain of the marketplace's contracts that share `contract`'s ABI (Swan's two
+    JobManagers)."""
+    m = next(m for m in MARKETPLACES if m.name == marketplace)
+    abi = next(c for c in m.contracts if c.name == contract).abi
+    return sorted(d.address.lower() for c in m.contracts if c.abi == abi for d in c.deployments
+                  if d.chain_id == chain_id)
+
+
 def registry_address(marketplace: str, contract: str, chain_id: int | None = None) -> str:
     m = next(m for m in MARKETPLACES if m.name == marketplace)
     deployments = next(c for c in m.contracts if c.name == contract).deployments
