@@ -1,7 +1,7 @@
 -- name: rentals_iexec
 -- purpose: one rental per iExec deal (OrdersMatched). OrdersMatched names no address: the requester is the
---          owner of the first Lock emitted before it in the same transaction (the requester's escrow; else the
---          deal's requester from viewDeal), the provider the workerpool of the deal's SchedulerNotice. Payment in
+--          owner of the deal's first Lock (the payer's escrow: emitted after the transaction's previous
+--          OrdersMatched and before this one; else the deal's requester from viewDeal), the provider the workerpool of the deal's SchedulerNotice. Payment in
 --          RLC (9 decimals). viewDeal (iexec_deals) gives the tag (bit 8 = GPU: workload gpu or cpu) and the
 --          category, whose reference time x 10 is a task's deadline. Task ids are keccak256(dealid, index) for
 --          index < volume. The deal runs from its first TaskInitialize to its last TaskFinalize (duration_hours
@@ -18,15 +18,23 @@ WITH categories AS (
            CASE WHEN d.status <> 'found' THEN NULL
                 WHEN get_bit(from_hex(substr(d.tag, 3))::BIT, 247) = 1 THEN 'gpu' ELSE 'cpu' END AS workload
     FROM iexec_deals d LEFT JOIN categories c ON c.category = d.category
+), segments AS (
+    -- A transaction may match several deals (a batch contract calling matchOrders in turn): each deal's Locks
+    -- are the ones after the previous OrdersMatched of its transaction (PoCo IexecPoco1Facet.matchOrders:
+    -- lock(payer) first, then the workerpool owner's stake, then SchedulerNotice and OrdersMatched).
+    SELECT *, coalesce(lag(log_index) OVER (PARTITION BY chain_id, tx_hash ORDER BY log_index), -1) AS after
+    FROM iexec_orders_matched
 ), matched AS (
     SELECT m.*,
            (SELECT arg_min(l.owner, l.log_index) FROM iexec_lock l
-             WHERE l.chain_id = m.chain_id AND l.tx_hash = m.tx_hash AND l.log_index < m.log_index) AS requester,
+             WHERE l.chain_id = m.chain_id AND l.tx_hash = m.tx_hash
+               AND l.log_index > m.after AND l.log_index < m.log_index) AS requester,
            (SELECT arg_min(l.amount::VARCHAR, l.log_index) FROM iexec_lock l
-             WHERE l.chain_id = m.chain_id AND l.tx_hash = m.tx_hash AND l.log_index < m.log_index) AS locked,
+             WHERE l.chain_id = m.chain_id AND l.tx_hash = m.tx_hash
+               AND l.log_index > m.after AND l.log_index < m.log_index) AS locked,
            (SELECT min(s.workerpool) FROM iexec_scheduler_notice s
              WHERE s.chain_id = m.chain_id AND s.tx_hash = m.tx_hash AND s.dealid = m.dealid) AS workerpool
-    FROM iexec_orders_matched m
+    FROM segments m
 ), tasks AS (
     SELECT chain_id, tx_hash, log_index, dealid, iexec_task_id(dealid, idx) AS taskid
     FROM (SELECT chain_id, tx_hash, log_index, dealid, unnest(range(least(volume, 10000)::BIGINT)) AS idx
