@@ -3,7 +3,8 @@
 The format is an SDL document with short keys and unquoted values (spheronFdn/protocol-sdk `spec.ts`):
 `{s:[{n:train,r:{...,g:{u:8,a:{vendor:{nvidia:[{model:h100}]}}}},c:1}]}`. GPU count of a service is
 `g.u` x replica count `c`; the model is under `a.vendor.<vendor>[].model`. Parsing is defensive: any
-spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash.
+spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash. Counts are plain
+decimal digits; a total past GPU_COUNT_CEILING is that ceiling, which the analysis flags as implausible.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from typing import Any
 
 _TOKEN = re.compile(r'\s*(?:([{}\[\]:,])|"((?:[^"\\]|\\.)*)"|([^{}\[\]:,"]+))')
 MAX_SPEC_CHARS = 100_000
+# The largest count the rentals table's INTEGER holds: anything near it is implausible anyway, and a larger one
+# made DuckDB refuse the whole analysis ("out of range for INT32") on every run.
+GPU_COUNT_CEILING = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class _SpecError(ValueError):
@@ -72,15 +77,17 @@ def _int(value: Any, default: int) -> int:
         return default
     if isinstance(value, dict):
         value = value.get("u")
-    try:
-        return int(str(value))
-    except ValueError:
-        raise _SpecError("count is not a number") from None
+    text = str(value)
+    # int() would also take "-5", "1_000" and other scripts' digits, and refuses over 4,300 digits
+    if not _DIGITS.fullmatch(text):
+        raise _SpecError("count is not a number")
+    digits = text.lstrip("0") or "0"
+    return GPU_COUNT_CEILING if len(digits) > len(str(GPU_COUNT_CEILING)) else min(int(digits), GPU_COUNT_CEILING)
 
 
 def parse_gpu(specs: str | None) -> tuple[str, int] | None:
-    """(first GPU model named, total GPU count) of an order spec, or None when it asks for no GPU or
-    cannot be read."""
+    """(first GPU model named, total GPU count, at most GPU_COUNT_CEILING) of an order spec, or None when it
+    asks for no GPU or cannot be read."""
     if not specs or len(specs) > MAX_SPEC_CHARS:
         return None
     try:
@@ -96,7 +103,7 @@ def parse_gpu(specs: str | None) -> tuple[str, int] | None:
             if not isinstance(gpu, dict):
                 continue
             units = _int(gpu.get("u"), 0)
-            count += units * _int(service.get("c"), 1)
+            count = min(GPU_COUNT_CEILING, count + units * _int(service.get("c"), 1))
             vendors = (gpu.get("a") or {}).get("vendor") if isinstance(gpu.get("a"), dict) else None
             if model is None and isinstance(vendors, dict):
                 for options in vendors.values():
