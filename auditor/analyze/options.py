@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from auditor import defaults
 from auditor.errors import InputError
+from auditor.prices.imports import MAX_USD_PRICE
 from auditor.resources import package_data
 
 DEFAULT_MAX_FUNDER_FANOUT = defaults.MAX_FUNDER_FANOUT
@@ -23,6 +24,9 @@ DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
 DEFAULT_MAX_GPUS_PER_RENTAL = 4096
 MAX_GPUS_PER_RENTAL_LIMIT = 2**31 - 1   # the rentals table's INTEGER gpu_count
 MAX_RENTAL_DAYS = 366                   # no marketplace indexed sells a lease of more than a year
+# An H100-hour has rented for $1-$10 (auditor/data/h100_hour_prices.csv); a price near 0 would turn any payment
+# into infinite H100e-hours.
+H100_HOUR_USD_RANGE = (0.01, 1000.0)
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,9 @@ def parse_h100_hour_price(text: str) -> H100HourPrice:
         low, central, high = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(f"--h100-hour-usd wants LOW,CENTRAL,HIGH in USD, e.g. 1.5,2,3.2 (got {text!r})") from None
-    if not 0 < low <= central <= high < float("inf"):
-        raise InputError("--h100-hour-usd needs 0 < LOW <= CENTRAL <= HIGH")
+    least, most = H100_HOUR_USD_RANGE
+    if not least <= low <= central <= high <= most:
+        raise InputError(f"--h100-hour-usd needs {least} <= LOW <= CENTRAL <= HIGH <= {most:g}")
     return H100HourPrice(low, central, high, "set with --h100-hour-usd")
 
 
@@ -94,6 +99,7 @@ def parameters(options: AnalyzeOptions) -> dict[str, object]:
         "max_price_age_hours": options.max_price_age_hours,
         "max_gpus_per_rental": options.max_gpus_per_rental,
         "max_rental_days": MAX_RENTAL_DAYS,
+        "max_usd_price": MAX_USD_PRICE,
         "h100_usd_low": price.low,
         "h100_usd_central": price.central,
         "h100_usd_high": price.high,

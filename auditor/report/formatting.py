@@ -8,6 +8,7 @@ same way on every run; floats are rounded on their exact binary value.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
@@ -187,10 +188,16 @@ def fixed(value: float | int | Decimal, decimals: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
+def finite(value: Cell) -> bool:
+    """False for NaN and infinities, which no figure of the report may print ("nan H100e-hours", "+inf%"): the
+    analysis keeps them out (bounded prices, implausible rentals withheld), this is the last guard."""
+    return not isinstance(value, float | Decimal) or math.isfinite(value)
+
+
 def csv_cell(value: Cell) -> str:
     """Machine-readable: plain integers, fixed-decimal floats, true/false, empty for NULL; text with its controls
     shown as escapes (auditor.text.clean) and guarded against spreadsheet formulas."""
-    if value is None:
+    if value is None or not finite(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -206,7 +213,7 @@ def display(value: Cell, column: str) -> str:
     """Human-readable text for a table cell or a number in prose; text with its controls and bidi marks shown
     as escapes (auditor.text.clean)."""
     kind = style(column).kind
-    if value is None:
+    if value is None or not finite(value):
         return "n/a" if kind == "pct" else MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
