@@ -18,7 +18,7 @@ from auditor.errors import InputError
 SPEC = csvimport.CsvImport("price", ("asset", "time", "usd"), "asset,time,usd")
 # No token is worth a billion dollars a unit; a price past it is a typo or a planted 1e308 that would make
 # payments infinite ("nan H100e-hours", "+inf%"). Refused, not skipped: the whole file loads or nothing does.
-MAX_USD_PRICE = 1e9
+MAX_USD_PRICE = 1_000_000_000
 
 
 def import_prices(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
