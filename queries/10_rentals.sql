@@ -34,5 +34,7 @@ CREATE OR REPLACE TABLE rentals (
                                 -- llm-inference, gpu, cpu); NULL: not stated
     price_usd DOUBLE,           -- the USD price used for payment_usd
     price_time TIMESTAMPTZ,     -- when that price was observed
-    price_source VARCHAR        -- chainlink <proxy> | import <file>
+    price_source VARCHAR,       -- chainlink <proxy> | import <file>
+    quality_flag VARCHAR        -- NULL: plausible; else why not (gpu_count, duration, payment; rental_flags has
+                                -- the values): the rental is kept, its gpu_hours, payment_usd and H100e are not
 );

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from auditor import defaults
 from auditor.errors import InputError
+from auditor.prices.imports import MAX_USD_PRICE
 from auditor.resources import package_data
 
 DEFAULT_MAX_FUNDER_FANOUT = defaults.MAX_FUNDER_FANOUT
@@ -17,6 +18,15 @@ DEPOSIT_WINDOW_HOURS = 24       # a deposit address forwards within a day (Tutel
 FRESH_DAYS = 7                  # a transfer within a week of the receiver's first funding is to a fresh EOA
 CLUSTERING_MODES = ("strict", "loose")
 DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
+# Implausible rentals are kept but flagged and left out of every H100e and USD sum (queries/steps/rental_flags.sql).
+# 4,096 GPUs is a large training cluster rented whole; a decentralized marketplace's lease of more is a typo or
+# an attack (one order for 2e9 GPUs made 12.9 billion H100e-hours of a week).
+DEFAULT_MAX_GPUS_PER_RENTAL = 4096
+MAX_GPUS_PER_RENTAL_LIMIT = 2**31 - 1   # the rentals table's INTEGER gpu_count
+MAX_RENTAL_DAYS = 366                   # no marketplace indexed sells a lease of more than a year
+# An H100-hour has rented for $1-$10 (auditor/data/h100_hour_prices.csv); a price near 0 would turn any payment
+# into infinite H100e-hours.
+H100_HOUR_USD_RANGE = (0.01, 1000.0)
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,9 @@ def parse_h100_hour_price(text: str) -> H100HourPrice:
         low, central, high = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(f"--h100-hour-usd wants LOW,CENTRAL,HIGH in USD, e.g. 1.5,2,3.2 (got {text!r})") from None
-    if not 0 < low <= central <= high < float("inf"):
-        raise InputError("--h100-hour-usd needs 0 < LOW <= CENTRAL <= HIGH")
+    least, most = H100_HOUR_USD_RANGE
+    if not least <= low <= central <= high <= most:
+        raise InputError(f"--h100-hour-usd needs {least} <= LOW <= CENTRAL <= HIGH <= {most:g}")
     return H100HourPrice(low, central, high, "set with --h100-hour-usd")
 
 
@@ -56,6 +67,7 @@ class AnalyzeOptions:
     max_entity_size: int = DEFAULT_MAX_ENTITY_SIZE
     h100_hour_price: H100HourPrice | None = None   # None: the shipped assumption
     max_price_age_hours: int = DEFAULT_MAX_PRICE_AGE_HOURS
+    max_gpus_per_rental: int = DEFAULT_MAX_GPUS_PER_RENTAL
 
 
 def check_options(options: AnalyzeOptions) -> None:
@@ -68,6 +80,8 @@ def check_options(options: AnalyzeOptions) -> None:
         raise InputError(f"--clustering must be one of {', '.join(CLUSTERING_MODES)} (got {options.clustering!r})")
     if options.max_entity_size < 2:
         raise InputError("--max-entity-size must be at least 2")
+    if not 1 <= options.max_gpus_per_rental <= MAX_GPUS_PER_RENTAL_LIMIT:
+        raise InputError(f"--max-gpus-per-rental must be between 1 and {MAX_GPUS_PER_RENTAL_LIMIT}")
 
 
 def parameters(options: AnalyzeOptions) -> dict[str, object]:
@@ -83,6 +97,9 @@ def parameters(options: AnalyzeOptions) -> dict[str, object]:
         "deposit_window_hours": DEPOSIT_WINDOW_HOURS,
         "fresh_days": FRESH_DAYS,
         "max_price_age_hours": options.max_price_age_hours,
+        "max_gpus_per_rental": options.max_gpus_per_rental,
+        "max_rental_days": MAX_RENTAL_DAYS,
+        "max_usd_price": MAX_USD_PRICE,
         "h100_usd_low": price.low,
         "h100_usd_central": price.central,
         "h100_usd_high": price.high,

@@ -17,7 +17,7 @@ from auditor.analyze.clustering import build_entities
 from auditor.analyze.facts import publish_facts
 from auditor.analyze.functions import register_functions
 from auditor.analyze.options import AnalyzeOptions, parameters
-from auditor.analyze.queries import queries
+from auditor.analyze.queries import queries, step_sql
 from auditor.analyze.record import record_run
 from auditor.analyze.rentals import add_rentals
 from auditor.analyze.variables import set_variables, variables
@@ -27,8 +27,12 @@ from auditor.sqlfile import database_error, read_sql
 from auditor.store.tx import transaction
 
 RENTALS_QUERY = "10_rentals"   # the query that makes the table the marketplaces' rentals go into
-# Steps SQL cannot express well, run right after the query they follow (in the same transaction).
-AFTER: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {"21_cluster_evidence": build_entities}
+# Steps run right after the query they follow (in the same transaction): the plausibility flags once every
+# rental is valued, and what SQL cannot express well.
+AFTER: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
+    "19_values": lambda con: con.execute(step_sql("rental_flags")),
+    "21_cluster_evidence": build_entities,
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from auditor import csvimport
 from auditor.errors import InputError
 
 SPEC = csvimport.CsvImport("price", ("asset", "time", "usd"), "asset,time,usd")
+# No token is worth a billion dollars a unit; a price past it is a typo or a planted 1e308 that would make
+# payments infinite ("nan H100e-hours", "+inf%"). Refused, not skipped: the whole file loads or nothing does.
+MAX_USD_PRICE = 1_000_000_000
 
 
 def import_prices(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
@@ -28,13 +31,15 @@ def import_prices(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
         FROM {csvimport.READ}"""
 
     def validate(params: dict[str, Any]) -> None:
+        # DuckDB orders NaN above every number, so `usd > 0` alone let "nan" through
         bad = con.execute(f"""
             SELECT line FROM ({select})
-            WHERE asset IS NULL OR asset = '' OR time IS NULL OR usd IS NULL OR NOT usd > 0 OR isinf(usd)
-            ORDER BY line LIMIT 1""", params).fetchone()
+            WHERE asset IS NULL OR asset = '' OR time IS NULL OR usd IS NULL OR isnan(usd) OR isinf(usd)
+               OR NOT usd > 0 OR usd > $max_usd
+            ORDER BY line LIMIT 1""", {**params, "max_usd": MAX_USD_PRICE}).fetchone()
         if bad:
             raise InputError(f"price file {csv_path.name} line {bad[0]}: need a token symbol, an ISO-8601 time "
-                             "and a positive USD price")
+                             f"and a positive USD price of at most {MAX_USD_PRICE:,.0f}")
         dup = con.execute(f"SELECT asset, min(time_text) FROM ({select}) GROUP BY asset, time "
                           "HAVING count(*) > 1 LIMIT 1", params).fetchone()
         if dup:

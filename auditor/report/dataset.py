@@ -32,6 +32,7 @@ TABLE_QUERIES = (
     "chains",
     "coverage",
     "unknown_gpu",
+    "implausible_rentals",
     "open_leases",
     "analysis_check",
     "assumptions",

@@ -8,14 +8,20 @@ same way on every run; floats are rounded on their exact binary value.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from markupsafe import Markup, escape
 
 from auditor.report.queries import Cell
+from auditor.text import clean, shorten
 
 CSV_DECIMALS = 6
+# Report cells are cut to this many characters (the CSV keeps the full value): an on-chain string can be 100,000
+# characters long. The longest of our own (a GPU's sources, a stated assumption) is under 500.
+MAX_CELL_CHARS = 500
+MAX_RAW_CHARS = 80   # strings exactly as posted on-chain, which nothing of ours writes
 # Enough digits for any DECIMAL(38, s) and any double the report rounds, so quantize never overflows.
 EXACT = Context(prec=400, rounding=ROUND_HALF_EVEN)
 MISSING = "—"
@@ -36,6 +42,7 @@ class Style:
     # `id` is code kept on one line (addresses, hashes, entity ids); `code` may wrap anywhere (URLs, raw strings)
     kind: str = "text"
     wrap: bool = True  # False for dates, times and week labels, which break badly at their hyphens
+    max_chars: int = MAX_CELL_CHARS   # in report.md and report.html; the CSV has it all
 
 
 STYLES: dict[str, Style] = {
@@ -96,7 +103,15 @@ STYLES: dict[str, Style] = {
     "indexed_blocks": Style("Blocks indexed", "int"),
     "gap_blocks": Style("Gap blocks", "int"),
     "blocks_behind_safe": Style("Behind safe", "int"),
-    "gpu_model_raw": Style("GPU string as posted", "code"),
+    "gpu_model_raw": Style("GPU string as posted", "code", max_chars=MAX_RAW_CHARS),
+    "block_time": Style("Block time (UTC)", wrap=False),
+    "tx_hash": Style("Transaction", "id"),
+    "buyer": Style("Buyer", "id"),
+    "reason": Style("Flagged for", "code"),
+    "flagged_value": Style("Value", "amount"),
+    "limit_value": Style("Limit", "amount"),
+    "withheld_h100e_hours": Style("H100e-hours withheld", "hours"),
+    "withheld_payment_usd": Style("USD withheld", "usd"),
     "open_this_week": Style("Opened this week", "int"),
     "open_until_week_end": Style("Open, all weeks so far", "int"),
     "oldest_start": Style("Oldest start (UTC)", wrap=False),
@@ -173,9 +188,16 @@ def fixed(value: float | int | Decimal, decimals: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
+def finite(value: Cell) -> bool:
+    """False for NaN and infinities, which no figure of the report may print ("nan H100e-hours", "+inf%"): the
+    analysis keeps them out (bounded prices, implausible rentals withheld), this is the last guard."""
+    return not isinstance(value, float | Decimal) or math.isfinite(value)
+
+
 def csv_cell(value: Cell) -> str:
-    """Machine-readable: plain integers, fixed-decimal floats, true/false, empty for NULL."""
-    if value is None:
+    """Machine-readable: plain integers, fixed-decimal floats, true/false, empty for NULL; text with its controls
+    shown as escapes (auditor.text.clean) and guarded against spreadsheet formulas."""
+    if value is None or not finite(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -183,15 +205,15 @@ def csv_cell(value: Cell) -> str:
         return f"{fixed(value, CSV_DECIMALS):f}"
     if isinstance(value, int | dt.date):
         return str(value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    text = clean(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def display(value: Cell, column: str) -> str:
-    """Human-readable text for a table cell or a number in prose."""
+    """Human-readable text for a table cell or a number in prose; text with its controls and bidi marks shown
+    as escapes (auditor.text.clean)."""
     kind = style(column).kind
-    if value is None:
+    if value is None or not finite(value):
         return "n/a" if kind == "pct" else MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -202,7 +224,7 @@ def display(value: Cell, column: str) -> str:
         return f"{prefix}{fixed(value, decimals):{spec}}{suffix}"
     if isinstance(value, float | Decimal) and kind == "amount":
         return format_amount(value)
-    return str(value)
+    return clean(str(value))
 
 
 def format_amount(value: float | Decimal) -> str:
@@ -226,9 +248,14 @@ NUMERIC_KINDS = frozenset({*DECIMAL_FORMATS, "amount", "block"})
 CODE_KINDS = frozenset({"code", "id"})
 
 
+def shown(value: Cell, column: str) -> str:
+    """A cell's text as report.md and report.html show it: displayed, cut to the column's length."""
+    return shorten(display(value, column), style(column).max_chars)
+
+
 def md_cell(value: Cell, column: str) -> str:
     """A Markdown table cell: escaped so on-chain strings cannot break the table or inject markup."""
-    text = display(value, column)
+    text = shown(value, column)
     if style(column).kind in CODE_KINDS and value is not None:
         return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
     return text.translate(MD_SPECIAL)
@@ -236,7 +263,7 @@ def md_cell(value: Cell, column: str) -> str:
 
 def html_cell(value: Cell, column: str) -> Markup:
     """An HTML table cell's content, escaped."""
-    text = display(value, column)
+    text = shown(value, column)
     kind = style(column).kind
     if kind == "id" and value is not None:
         return Markup('<code class="id">{}</code>').format(text)

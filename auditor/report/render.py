@@ -6,9 +6,11 @@ half a report.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,17 @@ if TYPE_CHECKING:
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MARKDOWN_TEMPLATE = "report.md.j2"
 HTML_TEMPLATE = "report.html.j2"
+
+
+def _file_mode() -> int:
+    """The mode a plainly created file gets (0666 less the umask): mkstemp's 0600 would hide a report from the
+    web server that publishes it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+REPORT_FILE_MODE = _file_mode()   # read once, at import: os.umask can only be read by setting it
 
 
 @cache
@@ -81,7 +94,17 @@ def table_csv(table: Table) -> str:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Writes via a temporary sibling and an atomic rename."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(temporary, path)
+    """Writes via a temporary sibling and an atomic rename. The sibling has a random name and is created
+    exclusively (mkstemp: O_CREAT | O_EXCL, never through a symlink), so whoever can write the report directory
+    cannot plant a link that makes the report overwrite another file; a link planted at `path` itself is
+    replaced, not followed."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(temporary, REPORT_FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

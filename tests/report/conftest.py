@@ -44,6 +44,9 @@ CREATE TABLE sources (chain_id BIGINT, source VARCHAR, kind VARCHAR, marketplace
 CREATE TABLE coverage (chain_id BIGINT, source VARCHAR, from_block BIGINT, to_block BIGINT);
 CREATE TABLE blocks (chain_id BIGINT, block_number BIGINT, block_hash VARCHAR, block_time TIMESTAMPTZ);
 CREATE TABLE analysis_runs (key VARCHAR, value VARCHAR);
+CREATE TABLE rental_flags (chain_id BIGINT, marketplace VARCHAR, block_number BIGINT, block_time TIMESTAMPTZ,
+  tx_hash VARCHAR, log_index INTEGER, reason VARCHAR, value DOUBLE, limit_value DOUBLE,
+  withheld_h100e_hours DOUBLE, withheld_payment_usd DOUBLE);
 CREATE TABLE funding (chain_id BIGINT, address VARCHAR, status VARCHAR, funder VARCHAR, block_number BIGINT,
   block_time TIMESTAMPTZ, tx_hash VARCHAR, value_wei VARCHAR, value_eth DOUBLE, checked_to_block BIGINT);
 CREATE TABLE service_addresses (address VARCHAR, reason VARCHAR);

@@ -7,6 +7,8 @@ v:true}],u:8},e:[...]},c:1}]}`. A service's GPU count is `g.u` x its replica cou
 `<model>` of a `vendor/<vendor>/model/<model>` key whose value is true. The SDL's own YAML shape
 (`a:{vendor:{nvidia:[{model:h100}]}}`) is read too, as the SDK's decompressor would hand it back. Parsing is
 defensive: any spec it cannot read gives None, and the rental is counted as "GPU unknown", never a crash.
+Counts are plain decimal digits; a total past GPU_COUNT_CEILING is that ceiling, which the analysis flags as
+implausible.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from typing import Any
 
 _TOKEN = re.compile(r'\s*(?:([{}\[\]:,])|"((?:[^"\\]|\\.)*)"|([^{}\[\]:,"]+))')
 MAX_SPEC_CHARS = 100_000
+# The largest count the rentals table's INTEGER holds: anything near it is implausible anyway, and a larger one
+# made DuckDB refuse the whole analysis ("out of range for INT32") on every run.
+GPU_COUNT_CEILING = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class _SpecError(ValueError):
@@ -75,10 +81,12 @@ def _int(value: Any, default: int) -> int:
         return default
     if isinstance(value, dict):
         value = value.get("u")
-    try:
-        return int(str(value))
-    except ValueError:
-        raise _SpecError("count is not a number") from None
+    text = str(value)
+    # int() would also take "-5", "1_000" and other scripts' digits, and refuses over 4,300 digits
+    if not _DIGITS.fullmatch(text):
+        raise _SpecError("count is not a number")
+    digits = text.lstrip("0") or "0"
+    return GPU_COUNT_CEILING if len(digits) > len(str(GPU_COUNT_CEILING)) else min(int(digits), GPU_COUNT_CEILING)
 
 
 def _model(attributes: Any) -> str | None:
@@ -99,8 +107,8 @@ def _model(attributes: Any) -> str | None:
 
 
 def parse_gpu(specs: str | None) -> tuple[str, int] | None:
-    """(first GPU model named, total GPU count over every service and its replicas) of an order spec, or None
-    when it asks for no GPU or cannot be read."""
+    """(first GPU model named, total GPU count over every service and its replicas, at most GPU_COUNT_CEILING)
+    of an order spec, or None when it asks for no GPU or cannot be read."""
     if not specs or len(specs) > MAX_SPEC_CHARS:
         return None
     try:
@@ -118,7 +126,7 @@ def parse_gpu(specs: str | None) -> tuple[str, int] | None:
             units = _int(gpu.get("u"), 0)
             if units <= 0:
                 continue
-            count += units * _int(service.get("c"), 1)
+            count = min(GPU_COUNT_CEILING, count + units * _int(service.get("c"), 1))
             model = model or _model(gpu.get("a"))
         if count <= 0 or model is None:
             return None
