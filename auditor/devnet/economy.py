@@ -36,6 +36,7 @@ from auditor.devnet.plan import (
 )
 from auditor.devnet.swan import write_swan
 from auditor.marketplaces import MARKETPLACES
+from auditor.marketplaces.golem import MULTI_TRANSFER
 from auditor.model import normalize_address
 
 CHAIN_NAMES = {ARBITRUM: "Arbitrum One", BASE: "Base", SWAN: "Swan Chain", POLYGON: "Polygon"}
@@ -165,10 +166,12 @@ def _fund(ledger: Ledger, parties: tuple[Party, ...], exchange: str,
 
 def _emitter_code() -> dict[int, list[tuple[str, str]]]:
     """Where the emitters go: every registry deployment on a devnet chain whose ABI has an emitter, and the
-    ERC-20 emitter at each chain's USDC."""
+    ERC-20 emitter at each chain's USDC. Golem's multi-transfer contract gets code too (any: it only has to be
+    a contract, as on Polygon), so its GLM legs look like a contract's, not a deposit address's."""
     code: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for chain, usdc in USDC.items():
         code[chain].append((usdc, TOKEN))
+    code[POLYGON].append((MULTI_TRANSFER, TOKEN))
     for m in MARKETPLACES:
         for c in m.contracts:
             key = c.abi.removesuffix(".json")

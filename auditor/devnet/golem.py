@@ -50,9 +50,15 @@ def write_golem(ledger: Ledger, providers: Providers, intents: list[Intent], exc
         others = [p for p in providers.golem if p != it.provider]
         payees = (it.provider, *rng.sample(others, k=rng.choices(_BATCH_SIZES, weights=_BATCH_WEIGHTS)[0] - 1))
         values = [rng.randint(*_MILLI_GLM) * _MILLI for _ in payees]
-        key = ledger.send(POLYGON, it.time, it.buyer, glm,
-                          *(_transfer(it.buyer, p, v) for p, v in zip(payees, values, strict=True)))
-        for position, (payee, value) in enumerate(zip(payees, values, strict=True)):
+        # erc20_payment_lib pays a batch with golemTransferIndirectPacked, its default on Polygon: the requestor's
+        # GLM goes to the multi-transfer contract in one leg, then from the contract to each provider; a single
+        # payment is a plain transfer.
+        indirect = len(payees) > 1
+        legs = [_transfer(MULTI_TRANSFER if indirect else it.buyer, p, v) for p, v in zip(payees, values, strict=True)]
+        if indirect:
+            legs.insert(0, _transfer(it.buyer, MULTI_TRANSFER, sum(values)))
+        key = ledger.send(POLYGON, it.time, it.buyer, glm, *legs)
+        for position, (payee, value) in enumerate(zip(payees, values, strict=True), start=int(indirect)):
             ledger.rent(Rental("golem", POLYGON, key, position, it.buyer, payee, payment_token="GLM",
                                payment_raw=value))
             earned[payee] = (earned.get(payee, (0, 0))[0] + value, it.time)

@@ -224,7 +224,9 @@ def test_golem_requestors_approve_before_paying_and_pay_only_providers() -> None
         for i, e in enumerate(tx.emits):
             if e.event == "Approval" and e.args[1] == MULTI_TRANSFER:
                 approved.add(e.args[0])
-            elif e.event == "Transfer" and e.args[0] in approved:
+            elif e.event == "Transfer" and e.args[0] in approved and e.args[1] == MULTI_TRANSFER:
+                assert (tx.key, i) not in rentals   # into the multi-transfer contract: the legs out are the rentals
+            elif e.event == "Transfer" and (e.args[0] in approved or e.args[0] == MULTI_TRANSFER):
                 assert e.args[1] in providers and (tx.key, i) in rentals
                 payments += 1
             elif e.event == "Transfer":

@@ -146,13 +146,23 @@ def test_golem_rentals_are_exactly_the_requestors_transfers(net: Devnet) -> None
     requestors = {as_address(log["topics"][1]) for log in approvals
                   if as_address(log["topics"][2]) == MULTI_TRANSFER}
     transfers = get_logs(net, 137, glm, [TRANSFER])
-    paid = {where(log): (as_address(log["topics"][1]), as_address(log["topics"][2]), str(as_int(log["data"])))
-            for log in transfers if as_address(log["topics"][1]) in requestors}
+    # golemTransferIndirectPacked: requestor -> multi-transfer contract, then contract -> each provider
+    paid: dict[tuple[str, int], tuple[str, str, str]] = {}
+    into: dict[str, str] = {}
+    for log in sorted(transfers, key=lambda log: (log["transactionHash"], int(log["logIndex"], 16))):
+        sender, to = as_address(log["topics"][1]), as_address(log["topics"][2])
+        if sender in requestors and to == MULTI_TRANSFER:
+            into[log["transactionHash"]] = sender
+        elif sender in requestors:
+            paid[where(log)] = (sender, to, str(as_int(log["data"])))
+        elif sender == MULTI_TRANSFER:
+            paid[where(log)] = (into[log["transactionHash"]], to, str(as_int(log["data"])))
+    assert len(into) >= 5
     planted = {(r.tx_hash, r.log_index): (r.buyer, r.provider, r.payment_raw)
                for r in net.truth.rentals if r.marketplace == "golem"}
     assert paid == planted
     assert {to for _, to, _ in paid.values()} <= set(net.truth.providers["golem"])
-    noise = [log for log in transfers if where(log) not in paid]
+    noise = [log for log in transfers if where(log) not in paid and as_address(log["topics"][2]) != MULTI_TRANSFER]
     assert {as_address(log["topics"][2]) for log in noise} & requestors, "requestors get GLM from the exchange"
     assert len(noise) >= 20
     assert any(as_address(log["topics"][2]) != MULTI_TRANSFER for log in approvals)
@@ -163,7 +173,7 @@ def test_golem_rentals_are_exactly_the_requestors_transfers(net: Devnet) -> None
     first_paid: dict[str, int] = {}
     for log in transfers:
         if where(log) in paid:
-            first_paid.setdefault(as_address(log["topics"][1]), int(log["blockNumber"], 16))
+            first_paid.setdefault(paid[where(log)][0], int(log["blockNumber"], 16))
     assert all(approved[buyer] < block for buyer, block in first_paid.items())
 
 
