@@ -109,6 +109,17 @@ def _intent(rng: random.Random, party: Party, market: str, buyer: str, week: int
                   provider=rng.choice(party.providers_for(market)), gpus=party.gpus)
 
 
+def _ticket_transfer(face: int, nonce: int) -> int:
+    """What the broker transfers for a winning ticket (MixinTicketBrokerCore.redeemWinningTicket): the face value
+    while the gateway's deposit covers it; else the deposit plus its reserve claim, less than face; nothing when
+    both are empty. Which tickets fall short follows the ticket's nonce, so the economy's draws are unchanged."""
+    if nonce % 29 == 0:
+        return 0
+    if nonce % 7 == 0:
+        return face * (1 + nonce % 9) // 10
+    return face
+
+
 class MarketWriter:
     """Writes intents into the ledger as the txs of their marketplace."""
 
@@ -159,10 +170,12 @@ class MarketWriter:
         creation_round = 4200 + (it.time - GENESIS_TIME) // DAY
         aux = creation_round.to_bytes(32, "big") + word(self.ledger.seed, f"livepeer/round/{creation_round}")
         args = (it.buyer, it.provider, face, win_prob, nonce, rng.getrandbits(256), aux)
+        paid = _ticket_transfer(face, nonce)
+        emits = (Emit(TICKET_BROKER, "WinningTicketTransfer", (it.buyer, it.provider, paid)),) if paid else ()
         key = self.ledger.send(ARBITRUM, it.time, it.provider, self._at(TICKET_BROKER),
-                               Emit(TICKET_BROKER, "WinningTicketRedeemed", args))
-        self.ledger.rent(Rental("livepeer", ARBITRUM, key, 0, it.buyer, it.provider,
-                                payment_token="ETH", payment_raw=face))
+                               *emits, Emit(TICKET_BROKER, "WinningTicketRedeemed", args))
+        self.ledger.rent(Rental("livepeer", ARBITRUM, key, len(emits), it.buyer, it.provider,
+                                payment_token="ETH", payment_raw=paid))
 
     def livepeer_deposits(self) -> None:
         """Each gateway deposits before its first ticket and again when its last deposit is three weeks old."""

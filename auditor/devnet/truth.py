@@ -7,7 +7,8 @@ is the closing block, `chains[*].last_time` = 2026-11-16T00:00:00Z.
 
 Per marketplace, a rental's defining event (its `tx_hash` and `log_index`) and its fields; fields not named
 are null. `workload` is set for livepeer only, the `iexec_*` fields for iexec only.
-- livepeer: WinningTicketRedeemed; payment = faceValue in wei (ETH); no GPU or times on-chain. workload = "ai"
+- livepeer: WinningTicketRedeemed; payment = the WinningTicketTransfer amount before it in wei (ETH): the face
+  value, less when the deposit fell short, 0 when nothing was transferred; no GPU or times on-chain. workload = "ai"
   if the recipient had a ServiceURIUpdate on the AIServiceRegistry at or before the ticket's block time, else
   "transcoding" (every orchestrator's URI is on the main ServiceRegistry).
 - iexec: OrdersMatched of the match tx; buyer = the requester (first Lock), provider = the workerpool;

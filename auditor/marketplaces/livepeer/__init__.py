@@ -11,7 +11,7 @@ MARKETPLACE = Marketplace(
     title="Livepeer (TicketBroker)",
     contracts=(
         Contract("TicketBroker", "livepeer/TicketBroker.json",
-                 ("DepositFunded", "ReserveFunded", "WinningTicketRedeemed", "Withdrawal"),
+                 ("DepositFunded", "ReserveFunded", "WinningTicketTransfer", "WinningTicketRedeemed", "Withdrawal"),
                  (Deployment(42161, "0xa8bB618B1520E284046F3dFc448851A1Ff26e41B", 5856357),)),
         # Both registries write livepeer_service_uri_update; `contract` tells them apart.
         Contract("ServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
@@ -23,7 +23,8 @@ MARKETPLACE = Marketplace(
             BuyerColumn("livepeer_winning_ticket_redeemed", "sender")),
     kyc="none",
     h100e_method="payment",
-    method_note="one rental per winning ticket: the gateway (sender) pays faceValue ETH to the orchestrator; "
+    method_note="one rental per winning ticket: the gateway (sender) pays the orchestrator what the broker "
+                "transferred (WinningTicketTransfer: the face value, or less when deposit and reserve fall short); "
                 "tickets to orchestrators registered on the AI service registry are AI inference (H100e from "
                 "the ETH's USD value), the others video transcoding (no H100e)",
     rentals=Path(__file__).with_name("rentals.sql"),
