@@ -21,7 +21,9 @@ ARBITRUM = 42161
 BASE = 8453
 SWAN = 254
 POLYGON = 137
-GENESIS_BLOCKS = {ARBITRUM: 300_000_000, BASE: 30_000_000, SWAN: 5_000_000, POLYGON: 79_000_000}
+# above every registered deployment block (iExec on Arbitrum: 363,864,242), as a first index must not scan
+# below a known one
+GENESIS_BLOCKS = {ARBITRUM: 400_000_000, BASE: 30_000_000, SWAN: 5_000_000, POLYGON: 79_000_000}
 GENESIS_TIME = 1_785_715_200   # 2026-08-03T00:00:00Z, the Monday starting ISO week 2026-W32
 END_TIME = 1_794_787_199       # 2026-11-15T23:59:59Z, the last second of 2026-W46
 CLOSE_TIME = END_TIME + 1      # 2026-11-16T00:00:00Z: an empty closing block, so 2026-W46 is complete on-chain

@@ -34,7 +34,7 @@ from tests.devnet.chainrpc import (
     words,
 )
 
-CHAINS = {42161: 300_000_000, 8453: 30_000_000, 254: 5_000_000, 137: 79_000_000}
+CHAINS = {42161: 400_000_000, 8453: 30_000_000, 254: 5_000_000, 137: 79_000_000}
 DEFINING = {"livepeer": WINNING_TICKET_REDEEMED, "iexec": ORDERS_MATCHED, "spheron": LEASE_CREATED,
             "morpheus": SESSION_OPENED, "swan": TASK_CREATED, "aleph": FLOW_UPDATED, "golem": TRANSFER}
 IEXEC_FIELDS = ("iexec_deal_id", "iexec_tag", "iexec_category", "iexec_deadline")

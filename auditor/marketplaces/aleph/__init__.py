@@ -13,8 +13,9 @@ MARKETPLACE = Marketplace(
     contracts=(
         # The CFA is shared by every Superfluid token: only ALEPH streams (topic1 = token) are fetched.
         Contract("ConstantFlowAgreementV1", "aleph/ConstantFlowAgreementV1.json", ("FlowUpdated",),
-                 (Deployment(AVALANCHE, "0x6946c5B38Ffea373b0a2340b4AEf0De8F6782e58"),
-                  Deployment(BASE, "0x19ba78B9cDB05A877718841c574325fdB53601bb")),
+                 # first blocks: npm @superfluid-finance/metadata 1.6.4, networks startBlockV1
+                 (Deployment(AVALANCHE, "0x6946c5B38Ffea373b0a2340b4AEf0De8F6782e58", 14700000),
+                  Deployment(BASE, "0x19ba78B9cDB05A877718841c574325fdB53601bb", 1000000)),
                  topic1=(ALEPH_SUPER_TOKEN,)),
     ),
     buyers=(BuyerColumn("aleph_flow_updated", "sender", "flowRate > 0"),),

@@ -20,7 +20,8 @@ MARKETPLACE = Marketplace(
     contracts=(
         Contract("PocoDiamond", "iexec/PocoDiamond.json",
                  ("Lock", "OrdersMatched", "SchedulerNotice", "TaskInitialize", "TaskFinalize"),
-                 (Deployment(42161, "0x098bFCb1E50ebcA0BaA92C12eA0c3F045A1aD9f0"),)),
+                 # deployment block: iExec's PoCo subgraph config (ARBITRUM_MAINNET deploymentBlock)
+                 (Deployment(42161, "0x098bFCb1E50ebcA0BaA92C12eA0c3F045A1aD9f0", 363864242),)),
     ),
     buyers=(BuyerColumn("iexec_lock", "owner"),),
     kyc="none",

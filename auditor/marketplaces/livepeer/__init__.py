@@ -17,7 +17,7 @@ MARKETPLACE = Marketplace(
         Contract("ServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
                  (Deployment(42161, "0xC92d3A360b8f9e083bA64DE15d95Cf8180897431", 5860363),)),
         Contract("AIServiceRegistry", "livepeer/ServiceRegistry.json", ("ServiceURIUpdate",),
-                 (Deployment(42161, AI_SERVICE_REGISTRY),)),
+                 (Deployment(42161, AI_SERVICE_REGISTRY, 201993861),)),   # livepeer/protocol deployments
     ),
     buyers=(BuyerColumn("livepeer_deposit_funded", "sender"),
             BuyerColumn("livepeer_winning_ticket_redeemed", "sender")),
