@@ -19,8 +19,9 @@ from auditor.sqlfile import Table
 from auditor.text import clean, shorten
 
 ERROR_CHARS = 500
-# Up to the first character that cannot be in a URL as printed in a message (quotes, brackets, spaces).
-URL = re.compile(r"\b(?:https?|wss?)://[^\s'\"<>()\[\]{}]+", re.IGNORECASE)
+# Up to the first character that cannot be in a URL as printed in a message (quotes, brackets, spaces), and
+# not ending in the punctuation of the sentence around it.
+URL = re.compile(r"\b(?:https?|wss?)://[^\s'\"<>()\[\]{}]*[^\s'\"<>()\[\]{}.,:;!?]", re.IGNORECASE)
 
 
 def plain(value: object) -> str:
