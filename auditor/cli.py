@@ -12,18 +12,16 @@ import os
 import signal
 import sys
 import traceback
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 from rich.text import Text
 from typer.exceptions import Abort, Exit, TyperException
 
-from auditor import defaults
+from auditor import defaults, terminal
 from auditor.errors import AuditorError, InputError, Interrupted
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
@@ -46,27 +44,29 @@ _err = Console(stderr=True, soft_wrap=True)
 
 
 def _render(table: Table, fmt: str = "table") -> None:
+    """Every value and header goes through auditor.terminal: shown as text, never as markup or escapes."""
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerow([terminal.plain(c) for c in table.columns])
+        writer.writerows([terminal.csv_value(v) for v in row] for row in table.rows)
         sys.stdout.write(buf.getvalue())
     elif fmt == "json":
-        records = [dict(zip(table.columns, r, strict=True)) for r in table.rows]
-        sys.stdout.write(orjson.dumps(records, default=_json_value, option=orjson.OPT_INDENT_2).decode() + "\n")
+        records = [terminal.json_value(dict(zip(table.columns, r, strict=True))) for r in table.rows]
+        sys.stdout.write(orjson.dumps(records, default=terminal.json_default,
+                                      option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        rich_table = RichTable(title=table.name or None, title_justify="left")
-        for col in table.columns:
-            rich_table.add_column(col, overflow="fold")
-        for row in table.rows:
-            rich_table.add_row(*(Text("" if v is None else str(v)) for v in row))  # never read as markup
-        _out.print(rich_table)
+        _out.print(terminal.rich_table(table))
 
 
-def _json_value(value: object) -> object:
-    """Exact sums (DECIMAL) stay numbers in JSON; anything else orjson lacks (dates, UUIDs) becomes text."""
-    return float(value) if isinstance(value, Decimal) else str(value)
+def _say(message: str) -> None:
+    """A status line on stderr: plain text (provider notes and chain names are not ours), URLs redacted."""
+    _err.print(Text(terminal.line(message)), highlight=False, markup=False)
+
+
+def _echo(value: object) -> None:
+    """A value (a path) on stdout, alone on its line for scripts."""
+    typer.echo(terminal.plain(value))
 
 
 @app.callback()
@@ -118,16 +118,15 @@ def index(
     finally:
         progress.close()
     for s in summaries:
-        _err.print(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
+        _say(f"{s.name} ({s.chain_id}) via {s.rpc_host}: indexed to block {s.to_block} (head {s.head}); "
                    f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits after {s.refusals} refusals), "
                    f"{s.rows} rows written, {s.funding_checked} buyers' funding checked"
                    + "".join(f", {n} {step}s looked up" for step, n in s.looked_up.items())
                    + f"; {s.rpc_calls} RPC calls, "
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
-                   + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""),
-                   highlight=False, markup=False)
+             + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""))
         for note in [*s.notes, *_untraced(s)]:
-            _err.print(f"  note: {note}", highlight=False, markup=False)
+            _say(f"  note: {note}")
 
 
 def _untraced(s: ChainSummary) -> list[str]:
@@ -176,8 +175,8 @@ def analyze(
                              "FROM address_clusters WHERE role = 'buyer'), (SELECT count(*) FROM cluster_evidence)"
                              ).fetchone()
     assert counts is not None
-    _err.print(f"analyzed in {sum(s.seconds for s in steps):.2f}s: {counts[0]} rentals, {counts[1]} entities, "
-               f"{counts[2]} evidence rows", highlight=False, markup=False)
+    _say(f"analyzed in {sum(s.seconds for s in steps):.2f}s: {counts[0]} rentals, {counts[1]} entities, "
+         f"{counts[2]} evidence rows")
 
 
 @app.command()
@@ -205,7 +204,7 @@ def report(
         raise InputError("--max-age must be a positive number of hours")
     with open_db(db, read_only=True) as con:
         path = write_weekly_report(con, resolve_week(con, week), out)
-        typer.echo(str(path / "report.html"))
+        _echo(path / "report.html")
         if max_age is not None:
             ensure_fresh(con, dt.timedelta(hours=max_age), dt.datetime.now(dt.UTC))
 
@@ -215,13 +214,16 @@ def sql(
     query: Annotated[str, typer.Argument(help="One SQL statement (read-only).")],
     db: DbOption,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    timeout: Annotated[float | None, typer.Option(metavar="SECONDS", help="Stop the query after this long "
+                                                                          "(default 300).")] = None,
 ) -> None:
-    """Run read-only SQL on the database."""
+    """Run one read-only SQL statement on the database, in a sandbox: no files, network or extensions (use the
+    DuckDB CLI for those), bounded memory and time."""
     from auditor.sqlrun import run_sql
 
     if format not in ("table", "csv", "json"):
         raise InputError("--format must be table, csv or json")
-    _render(run_sql(db, query), format)
+    _render(run_sql(db, query, timeout), format)
 
 
 prices_app = typer.Typer(help="USD prices for tokens without an on-chain feed.", no_args_is_help=True)
@@ -239,8 +241,7 @@ def prices_import(
 
     with open_db(db) as con:
         loaded = import_prices(con, csv_file)
-    _err.print(f"imported {loaded} prices from {csv_file.name}; run `auditor analyze` to apply them",
-               highlight=False, markup=False)
+    _say(f"imported {loaded} prices from {csv_file.name}; run `auditor analyze` to apply them")
 
 
 labels_app = typer.Typer(help="Service addresses (exchanges, bridges) that must never merge entities.",
@@ -260,8 +261,7 @@ def labels_import(
 
     with open_db(db) as con:
         loaded = import_labels(con, csv_file)
-    _err.print(f"imported {loaded} labels from {csv_file.name}; run `auditor analyze` to apply them",
-               highlight=False, markup=False)
+    _say(f"imported {loaded} labels from {csv_file.name}; run `auditor analyze` to apply them")
 
 
 @app.command()
@@ -299,10 +299,9 @@ def demo(
         result = run_demo(db, out, progress)
     finally:
         progress.close()
-    _err.print(f"demo done in {result.seconds:.1f}s: {result.rentals} rentals, {result.entities} entities",
-               highlight=False, markup=False)
-    typer.echo(f"database: {result.db_path}")
-    typer.echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
+    _say(f"demo done in {result.seconds:.1f}s: {result.rentals} rentals, {result.entities} entities")
+    _echo(f"database: {result.db_path}")
+    _echo(f"report:   {result.report_dir / 'report.html'} (week {result.week})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -359,7 +358,9 @@ def _terminated(signum: int, _frame: object) -> None:
 
 
 def _one_line(exc: BaseException | str) -> str:
-    text = " ".join(str(exc).split())
-    return text[:500] if text else type(exc).__name__
+    """Every error printed goes through here: one line, cleaned, URLs redacted (a provider's redirect error
+    quotes the keyed URL it was sent to)."""
+    text = terminal.error_line(str(exc))
+    return text if text else type(exc).__name__
 
 

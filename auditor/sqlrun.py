@@ -1,29 +1,109 @@
-"""`auditor sql`: analysts' read-only SQL on the database."""
+"""`auditor sql`: one analyst's SELECT on the database, in a sandbox.
+
+The SQL comes from whoever holds a shell on the box (or a colleague's message pasted into one), so the
+connection is read-only and locked down (sandbox.sql): no files, no network, no extensions, bounded memory,
+and the configuration locked. Exactly one statement runs, and only a read; a timer interrupts it after
+`timeout_s`. Analysts who need files use the DuckDB CLI on the file.
+"""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
 
 from auditor.errors import InputError
-from auditor.sqlfile import Table, database_error, first_line
+from auditor.sqlfile import Table, bind, database_error, first_line, read_sql
 from auditor.store.db import open_db
 
 MAX_ROWS = 1_000_000
+TIMEOUT_S = 300.0
+MEMORY_LIMIT = "1GB"
+THREADS = 2                   # the box also runs index and analyze
+MAX_SPILL = "4GB"             # temp files a large sort may write next to the database
+SANDBOX_SQL = Path(__file__).with_name("sandbox.sql")
+
+# Only reads run: SELECT covers FROM-first, WITH, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE and UNPIVOT.
+# EXPLAIN is refused because EXPLAIN ANALYZE executes whatever it wraps.
+READS = frozenset({duckdb.StatementType.SELECT})
+READ_FORMS = "SELECT, FROM, WITH, VALUES, DESCRIBE, SHOW or SUMMARIZE"
 
 
-def run_sql(db_path: Path, sql: str) -> Table:
-    """Runs one query on a read-only connection: writing statements fail, and the database stays as it was."""
+def run_sql(db_path: Path, sql: str, timeout_s: float | None = None) -> Table:
+    """Runs one read-only statement in the sandbox, stopped after timeout_s (default TIMEOUT_S), and returns at
+    most MAX_ROWS rows of its result."""
     if not sql.strip():
         raise InputError("give a SQL query")
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
+    if not timeout_s > 0 or timeout_s == float("inf"):
+        raise InputError("--timeout must be a positive number of seconds")
     with open_db(db_path, read_only=True) as con:
-        try:
-            cur = con.execute(sql)
-            columns = tuple(d[0] for d in cur.description or ())
-            rows = tuple(tuple(r) for r in cur.fetchmany(MAX_ROWS)) if columns else ()
-        except duckdb.Error as exc:
-            if "read-only" in first_line(exc).lower() or "read only" in first_line(exc).lower():
-                raise InputError("auditor sql is read-only: writing statements are refused") from None
-            raise database_error(exc, "SQL failed", InputError) from None
+        lock_down(con)
+        statement = single_read(con, sql)
+        return _run(con, statement, timeout_s)
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Applies sandbox.sql; after it the connection can read only the database it has open."""
+    script = read_sql(SANDBOX_SQL)
+    params = {"memory_limit": MEMORY_LIMIT, "threads": THREADS, "max_temp_directory_size": MAX_SPILL}
+    for statement in con.extract_statements(script):
+        con.execute(statement.query, bind(statement.query, params, "sandbox.sql"))
+
+
+def single_read(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The one statement in `sql` if it is a read; anything else is refused with the reason."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise database_error(exc, "SQL failed", InputError) from None
+    if not statements:
+        raise InputError("give a SQL query (found only semicolons or comments)")
+    if len(statements) > 1:
+        raise InputError(f"auditor sql runs exactly one statement, found {len(statements)}: "
+                         "run them one at a time")
+    statement = statements[0]
+    if statement.type not in READS:
+        kind = statement.type.name.replace("_", " ")
+        raise InputError(f"auditor sql runs only reads ({READ_FORMS}); a {kind} statement is refused: "
+                         "for files or writes use the DuckDB CLI on a copy of the database")
+    return statement
+
+
+def _run(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, timeout_s: float) -> Table:
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        con.interrupt()
+
+    timer = threading.Timer(timeout_s, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        cur = con.execute(statement)
+        columns = tuple(d[0] for d in cur.description or ())
+        rows = tuple(tuple(r) for r in cur.fetchmany(MAX_ROWS)) if columns else ()
+    except duckdb.Error as exc:
+        raise _refusal(exc, timed_out.is_set(), timeout_s) from None
+    finally:
+        timer.cancel()
     return Table("", columns, rows)
+
+
+def _refusal(exc: duckdb.Error, timed_out: bool, timeout_s: float) -> InputError:
+    """DuckDB's error as the one line an analyst needs: what was stopped and why."""
+    text = first_line(exc)
+    if timed_out and isinstance(exc, duckdb.InterruptException):
+        return InputError(f"query stopped after {timeout_s:g}s (--timeout): narrow it or raise the limit")
+    if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in text:
+        return InputError("auditor sql reads only the database: files, URLs and extensions are off "
+                          f"({text}); use the DuckDB CLI on the file")
+    if "configuration has been locked" in text:
+        return InputError(f"auditor sql settings are fixed ({text})")
+    if "read-only" in text.lower() or "read only" in text.lower():
+        return InputError("auditor sql is read-only: writing statements are refused")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return InputError(f"query needs more than auditor sql's {MEMORY_LIMIT} of memory ({text})")
+    return InputError(database_error(exc, "SQL failed", InputError).args[0])
