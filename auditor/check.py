@@ -49,12 +49,16 @@ class CheckReport:
 
     @property
     def problems(self) -> list[str]:
-        return [f"{chain_name(f.chain_id)}: {f.subject}: {f.check}: {f.result}" for f in self.findings if not f.ok]
+        return [f"{_chain(f.chain_id)}: {f.subject}: {f.check}: {f.result}" for f in self.findings if not f.ok]
 
     def table(self) -> Table:
         return Table("Checks", ("chain", "chain_id", "subject", "check", "result", "ok"),
-                     tuple((chain_name(f.chain_id), f.chain_id, f.subject, f.check, f.result,
+                     tuple((_chain(f.chain_id), f.chain_id or None, f.subject, f.check, f.result,
                             "ok" if f.ok else "PROBLEM") for f in self.findings))
+
+
+def _chain(chain_id: int) -> str:
+    return chain_name(chain_id) if chain_id else "unreachable"
 
 
 async def check_endpoints(urls: Sequence[str], now: float | None = None) -> CheckReport:

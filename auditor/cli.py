@@ -161,6 +161,10 @@ def analyze(
     max_entity_size: Annotated[int, typer.Option(
         help="An entity with more addresses is flagged, not merged (a giant component means a bad edge).")]
     = defaults.MAX_ENTITY_SIZE,
+    max_gpus_per_rental: Annotated[int, typer.Option(
+        help="A rental with more GPUs is kept but flagged implausible and left out of every H100e and USD "
+             "figure (see rental_flags).")]
+    = defaults.MAX_GPUS_PER_RENTAL,
 ) -> None:
     """Rebuild rentals, clusters with evidence, and H100-equivalent estimates from what is indexed."""
     from auditor.analyze import AnalyzeOptions, parse_h100_hour_price, run_analysis
@@ -168,7 +172,8 @@ def analyze(
 
     options = AnalyzeOptions(max_funder_fanout=max_funder_fanout, max_price_age_hours=max_price_age,
                              h100_hour_price=parse_h100_hour_price(h100_hour_usd) if h100_hour_usd else None,
-                             clustering=clustering, max_entity_size=max_entity_size)
+                             clustering=clustering, max_entity_size=max_entity_size,
+                             max_gpus_per_rental=max_gpus_per_rental)
     with open_db(db) as con:
         steps = run_analysis(con, options)
         counts = con.execute("SELECT (SELECT count(*) FROM rentals), (SELECT count(DISTINCT cluster_id) "
@@ -210,12 +215,32 @@ def report(
 
 
 @app.command()
+def check(
+    rpc: Annotated[list[str], typer.Option("--rpc", help="JSON-RPC URL (http/https); repeat for several chains.")],
+) -> None:
+    """Check your own RPC endpoints before indexing: per chain the head, old state (archive or from which block),
+    the eth_getLogs range; per registered contract its code, recent events and whether they decode. Exits 1 with
+    one line per problem."""
+    import asyncio
+
+    from auditor.check import check_endpoints
+    from auditor.rpc.urls import check_url
+
+    report = asyncio.run(check_endpoints([check_url(u) for u in rpc]))
+    _render(report.table())
+    for problem in report.problems:
+        _say(f"problem: {problem}")
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="One SQL statement (read-only).")],
     db: DbOption,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    timeout: Annotated[float | None, typer.Option(metavar="SECONDS", help="Stop the query after this long "
-                                                                          "(default 300).")] = None,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Stop the query after this long.")]
+    = defaults.SQL_TIMEOUT_S,
 ) -> None:
     """Run one read-only SQL statement on the database, in a sandbox: no files, network or extensions (use the
     DuckDB CLI for those), bounded memory and time."""

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import duckdb
 
+from auditor import defaults
 from auditor.errors import InputError
 from auditor.sqlfile import Table, bind, database_error, first_line, read_sql
 from auditor.store.db import open_db
 
 MAX_ROWS = 1_000_000
-TIMEOUT_S = 300.0
+TIMEOUT_S = defaults.SQL_TIMEOUT_S
 MEMORY_LIMIT = "1GB"
 THREADS = 2                   # the box also runs index and analyze
 MAX_SPILL = "4GB"             # temp files a large sort may write next to the database

@@ -54,5 +54,5 @@ def test_a_pruned_node_without_most_contracts_is_named_problem_by_problem(tmp_pa
 
 def test_a_dead_endpoint_is_one_problem_not_a_stop(devnet: Devnet) -> None:
     report = check(["http://127.0.0.1:9/", devnet.urls[8453]], now=0)
-    assert report.problems[0].startswith("unknown") or "127.0.0.1:9" in report.problems[0]
+    assert report.problems[0].startswith("unreachable: http://127.0.0.1:9") and "cannot connect" in report.problems[0]
     assert any(f.chain_id == 8453 for f in report.findings)

@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("auditor.cli", "auditor.demo", "auditor.__main__"),
     ("auditor.sync", "auditor.analyze", "auditor.report", "auditor.status", "auditor.check", "auditor.sqlrun",
      "auditor.csvimport", "auditor.labels", "auditor.prices.imports", "auditor.prices.resolve",
-     "auditor.interrupt", "auditor.progress"),
+     "auditor.interrupt", "auditor.progress", "auditor.terminal"),
     ("auditor.extract", "auditor.decode", "auditor.store"),
     ("auditor.rpc", "auditor.marketplaces", "auditor.prices.feeds", "auditor.prices"),
     # logtable is the shape of fetched logs (an Arrow schema), which rpc builds and decode reads, as model's

@@ -21,7 +21,7 @@ DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
 # Implausible rentals are kept but flagged and left out of every H100e and USD sum (queries/steps/rental_flags.sql).
 # 4,096 GPUs is a large training cluster rented whole; a decentralized marketplace's lease of more is a typo or
 # an attack (one order for 2e9 GPUs made 12.9 billion H100e-hours of a week).
-DEFAULT_MAX_GPUS_PER_RENTAL = 4096
+DEFAULT_MAX_GPUS_PER_RENTAL = defaults.MAX_GPUS_PER_RENTAL
 MAX_GPUS_PER_RENTAL_LIMIT = 2**31 - 1   # the rentals table's INTEGER gpu_count
 MAX_RENTAL_DAYS = 366                   # no marketplace indexed sells a lease of more than a year
 # An H100-hour has rented for $1-$10 (auditor/data/h100_hour_prices.csv); a price near 0 would turn any payment
