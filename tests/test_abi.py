@@ -10,6 +10,7 @@ from auditor.marketplaces import MARKETPLACES, all_event_specs
 
 # topic0 values from the research notes' reference table (keccak256 of the canonical signature).
 REFERENCE_TOPIC0 = {
+    "livepeer_winning_ticket_transfer": "8b87351a208c06e3ceee59d80725fd77a23b4129e1b51ca231fc89b40712649c",
     "livepeer_winning_ticket_redeemed": "c389eb51ed006dbf2528507f010efdf5225ea596e1e1741d74f550dab1925ee7",
     "livepeer_deposit_funded": "5159e237d952190e68d5215430f305831be7c9c8776d1377c76679ae4773413f",
     "iexec_orders_matched": "d811b592ed0899225773e8933d8df64bd0b62761a9d7aad4ed5b22735f4610a4",
@@ -36,7 +37,7 @@ def test_one_table_holds_one_event() -> None:
     for spec in all_event_specs():
         events.setdefault(spec.table, set()).add((spec.signature, tuple(p.indexed for p in spec.params)))
     assert all(len(sigs) == 1 for sigs in events.values()), events
-    assert len(events) == 22
+    assert len(events) == 23
     assert all(m.chains for m in MARKETPLACES)
 
 
