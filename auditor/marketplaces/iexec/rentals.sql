@@ -1,7 +1,9 @@
 -- name: rentals_iexec
--- purpose: one rental per iExec deal (OrdersMatched). OrdersMatched names no address: the requester is the
---          owner of the deal's first Lock (the payer's escrow: emitted after the transaction's previous
---          OrdersMatched and before this one; else the deal's requester from viewDeal), the provider the workerpool of the deal's SchedulerNotice. Payment in
+-- purpose: one rental per iExec deal (OrdersMatched). OrdersMatched names no address: the buyer is the deal's
+--          requester from viewDeal, else the owner of the deal's first Lock (the payer's escrow, emitted after
+--          the transaction's previous OrdersMatched and before this one; with sponsorMatchOrders that is the
+--          sponsor, who pays for the requester, and a sponsor such as a voucher contract must not become every
+--          requester's buyer), the provider the workerpool of the deal's SchedulerNotice. Payment in
 --          RLC (9 decimals). viewDeal (iexec_deals) gives the tag (bit 8 = GPU: workload gpu or cpu) and the
 --          category, whose reference time x 10 is a task's deadline. Task ids are keccak256(dealid, index) for
 --          index < volume. The deal runs from its first TaskInitialize to its last TaskFinalize (duration_hours
@@ -61,7 +63,7 @@ WITH categories AS (
     GROUP BY ALL
 )
 SELECT m.chain_id, m.block_number, m.block_time, m.tx_hash, m.log_index,
-       coalesce(m.requester, d.requester) AS buyer, coalesce(m.workerpool, d.workerpool) AS provider,
+       coalesce(d.requester, m.requester) AS buyer, coalesce(m.workerpool, d.workerpool) AS provider,
        r.first_start AS start_time, CASE WHEN r.all_finished THEN r.last_until END AS end_time,
        greatest(0.0, coalesce(epoch(r.last_until) - epoch(r.first_start), 0.0)) / 3600.0 AS duration_hours,
        NOT coalesce(r.all_finished, false) AS is_open,
