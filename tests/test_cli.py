@@ -188,3 +188,13 @@ def test_report_max_age_alerts_after_writing(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "report", "--db", str(analysed_db), "--week", "2026-W46", "--out", str(out),
                        "--max-age", "100000000")
     assert code == 0, err
+
+
+def test_version_and_short_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor import __version__
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"auditor {__version__}"
+    for args in (("-h",), ("index", "-h"), ("sql", "-h")):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and out.startswith("Usage: auditor"), args
