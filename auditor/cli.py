@@ -44,7 +44,7 @@ _out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
 _err = Console(stderr=True, soft_wrap=True)
 
 
-def _render(table: Table, fmt: str = "table") -> None:
+def _render(table: Table, fmt: str = "table", null: str = "") -> None:
     """Every value and header goes through auditor.terminal: shown as text, never as markup or escapes."""
     if fmt == "csv":
         buf = io.StringIO()
@@ -57,7 +57,7 @@ def _render(table: Table, fmt: str = "table") -> None:
         sys.stdout.write(orjson.dumps(records, default=terminal.json_default,
                                       option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        _out.print(terminal.rich_table(table))
+        _out.print(terminal.rich_table(table, null))
 
 
 def _say(message: str) -> None:
@@ -247,19 +247,43 @@ def check(
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="One SQL statement (read-only).")],
     db: DbOption,
+    query: Annotated[str | None, typer.Argument(help="One SQL statement (read-only); - reads it from stdin.")]
+    = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", dir_okay=False,
+                                              help="Read the statement from this file (- for stdin).")] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="Print at most this many rows (a note says when more exist).")]
+    = defaults.SQL_MAX_ROWS,
     timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Stop the query after this long.")]
     = defaults.SQL_TIMEOUT_S,
 ) -> None:
     """Run one read-only SQL statement on the database, in a sandbox: no files, network or extensions (use the
-    DuckDB CLI for those), bounded memory and time."""
-    from auditor.sqlrun import run_sql
+    DuckDB CLI for those), bounded memory and time. NULL shows as NULL in the table view, as an empty field in
+    CSV and null in JSON."""
+    from auditor.sqlrun import query_rows
 
     if format not in ("table", "csv", "json"):
         raise InputError("--format must be table, csv or json")
-    _render(run_sql(db, query, timeout), format)
+    result = query_rows(db, _statement(query, file), timeout, limit)
+    _render(result.table, format, null="NULL")
+    if result.truncated:
+        _say(f"note: only the first {limit:,} rows are shown; more exist (raise --limit, up to "
+             f"{defaults.SQL_MAX_ROWS:,}, or narrow the query)")
+
+
+def _statement(query: str | None, file: Path | None) -> str:
+    """The SQL from the argument, a file or stdin (`-`): exactly one source."""
+    if (query is None) == (file is None):
+        raise InputError("give the SQL as an argument or with --file (one of them)")
+    if file is None:
+        return sys.stdin.read() if query == "-" else str(query)
+    if str(file) == "-":
+        return sys.stdin.read()
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read SQL file {terminal.plain(file)}: {type(exc).__name__}") from None
 
 
 prices_app = typer.Typer(help="USD prices for tokens without an on-chain feed.", no_args_is_help=True)

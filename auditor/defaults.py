@@ -9,6 +9,7 @@ MAX_FUNDER_FANOUT = 10     # a funder of more buyers is a service and merges no 
 MAX_ENTITY_SIZE = 200      # an entity with more addresses is flagged, not merged
 MAX_GPUS_PER_RENTAL = 4096 # a rental asking for more GPUs is kept, flagged implausible and left out of sums
 SQL_TIMEOUT_S = 300.0      # auditor sql stops a query after this long
+SQL_MAX_ROWS = 1_000_000   # auditor sql prints at most this many rows
 CLUSTERING = "strict"
 REPORT_DIR = "reports"
 DEMO_DB = "auditor-demo/demo.duckdb"

@@ -9,6 +9,7 @@ and the configuration locked. Exactly one statement runs, and only a read; a tim
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ from auditor.errors import InputError
 from auditor.sqlfile import Table, bind, database_error, first_line, read_sql
 from auditor.store.db import open_db
 
-MAX_ROWS = 1_000_000
+MAX_ROWS = defaults.SQL_MAX_ROWS
 TIMEOUT_S = defaults.SQL_TIMEOUT_S
 MEMORY_LIMIT = "1GB"
 THREADS = 2                   # the box also runs index and analyze
@@ -31,18 +32,31 @@ READS = frozenset({duckdb.StatementType.SELECT})
 READ_FORMS = "SELECT, FROM, WITH, VALUES, DESCRIBE, SHOW or SUMMARIZE"
 
 
+@dataclass(frozen=True)
+class SqlResult:
+    table: Table
+    truncated: bool   # the statement had more rows than the limit: the table holds the first `limit`
+
+
 def run_sql(db_path: Path, sql: str, timeout_s: float | None = None) -> Table:
     """Runs one read-only statement in the sandbox, stopped after timeout_s (default TIMEOUT_S), and returns at
     most MAX_ROWS rows of its result."""
+    return query_rows(db_path, sql, timeout_s).table
+
+
+def query_rows(db_path: Path, sql: str, timeout_s: float | None = None, limit: int = MAX_ROWS) -> SqlResult:
+    """run_sql that says whether rows were left out: at most `limit` rows (1..MAX_ROWS) are fetched."""
     if not sql.strip():
         raise InputError("give a SQL query")
+    if not 1 <= limit <= MAX_ROWS:
+        raise InputError(f"--limit must be between 1 and {MAX_ROWS:,}")
     timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     if not timeout_s > 0 or timeout_s == float("inf"):
         raise InputError("--timeout must be a positive number of seconds")
     with open_db(db_path, read_only=True) as con:
         lock_down(con)
         statement = single_read(con, sql)
-        return _run(con, statement, timeout_s)
+        return _run(con, statement, timeout_s, limit)
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
@@ -72,7 +86,7 @@ def single_read(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
     return statement
 
 
-def _run(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, timeout_s: float) -> Table:
+def _run(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, timeout_s: float, limit: int) -> SqlResult:
     timed_out = threading.Event()
 
     def stop() -> None:
@@ -85,12 +99,12 @@ def _run(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, timeout_s:
     try:
         cur = con.execute(statement)
         columns = tuple(d[0] for d in cur.description or ())
-        rows = tuple(tuple(r) for r in cur.fetchmany(MAX_ROWS)) if columns else ()
+        rows = tuple(tuple(r) for r in cur.fetchmany(limit + 1)) if columns else ()
     except duckdb.Error as exc:
         raise _refusal(exc, timed_out.is_set(), timeout_s) from None
     finally:
         timer.cancel()
-    return Table("", columns, rows)
+    return SqlResult(Table("", columns, rows[:limit]), len(rows) > limit)
 
 
 def _refusal(exc: duckdb.Error, timed_out: bool, timeout_s: float) -> InputError:

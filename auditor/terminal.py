@@ -39,13 +39,14 @@ def error_line(text: str) -> str:
     return shorten(line(" ".join(text.split())), ERROR_CHARS)
 
 
-def rich_table(table: Table) -> RichTable:
-    """The table for rich: title, headers and cells as Text objects, which rich never reads as markup."""
+def rich_table(table: Table, null: str = "") -> RichTable:
+    """The table for rich: title, headers and cells as Text objects, which rich never reads as markup. `null`
+    is what a NULL shows as (auditor sql: NULL, dimmed, so it is never mistaken for an empty string)."""
     out = RichTable(title=Text(plain(table.name)) if table.name else None, title_justify="left")
     for col in table.columns:
         out.add_column(Text(plain(col)), overflow="fold")
     for row in table.rows:
-        out.add_row(*(Text(plain(v)) for v in row))
+        out.add_row(*(Text(null, style="dim") if v is None else Text(plain(v)) for v in row))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -198,3 +199,33 @@ def test_version_and_short_help(capsys: pytest.CaptureFixture[str]) -> None:
     for args in (("-h",), ("index", "-h"), ("sql", "-h")):
         code, out, _ = run(capsys, *args)
         assert code == 0 and out.startswith("Usage: auditor"), args
+
+
+@pytest.fixture
+def tiny_db(tmp_path: Path) -> Path:
+    from auditor.analyze import run_analysis
+
+    db = tmp_path / "tiny.duckdb"
+    with open_db(db, create=True) as con:
+        run_analysis(con)
+    return db
+
+
+def test_sql_tells_the_truth(capsys: pytest.CaptureFixture[str], tiny_db: Path, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(capsys, "sql", "--db", str(tiny_db), "SELECT NULL AS a, '' AS b")
+    assert code == 0 and "NULL" in out.splitlines()[3]            # NULL visible, the empty string empty
+    code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--limit", "3", "SELECT * FROM range(5)")
+    assert code == 0 and out.count("│") == 3 * 2 and "only the first 3 rows are shown" in err
+    code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--limit", "5", "SELECT * FROM range(5)")
+    assert code == 0 and "only the first" not in err
+    big = tmp_path / "big.sql"
+    big.write_text("SELECT length('" + "x" * 200_000 + "') AS n")   # 200 KB: beyond one argument's 128 KB
+    code, out, _ = run(capsys, "sql", "--db", str(tiny_db), "-f", str(big), "--format", "csv")
+    assert code == 0 and out == "n\n200000\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 7 AS x"))
+    code, out, _ = run(capsys, "sql", "--db", str(tiny_db), "-", "--format", "csv")
+    assert code == 0 and out == "x\n7\n"
+    code, _, err = run(capsys, "sql", "--db", str(tiny_db), "SELECT 1", "-f", str(big))
+    assert code == 1
+    assert_one_line_error(err)
