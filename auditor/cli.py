@@ -286,6 +286,23 @@ def _statement(query: str | None, file: Path | None) -> str:
         raise InputError(f"cannot read SQL file {terminal.plain(file)}: {type(exc).__name__}") from None
 
 
+@app.command()
+def export(
+    db: DbOption,
+    out: Annotated[Path, typer.Option(help="A new (or empty) directory for the files and schema.json.",
+                                      file_okay=False)],
+    format: Annotated[str, typer.Option("--format", help="parquet (hive-partitioned) or csv.")] = "parquet",
+) -> None:
+    """Write the analysis tables (rentals, entities, clusters, evidence, weekly figures, GPU specs, runs) as
+    Parquet partitioned by marketplace and week, or CSV, with schema.json, for pandas, polars, Spark or R."""
+    from auditor.export import export_tables
+    from auditor.store.db import open_db
+
+    with open_db(db, read_only=True) as con:
+        done = export_tables(con, out, format)
+    _say(f"exported {len(done)} tables ({sum(d.rows for d in done):,} rows) to {out}")
+
+
 prices_app = typer.Typer(help="USD prices for tokens without an on-chain feed.", no_args_is_help=True)
 app.add_typer(prices_app, name="prices")
 

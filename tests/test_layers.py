@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1] / "auditor"
 # Top imports bottom, never the reverse. A module takes the layer of its longest listed prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("auditor.cli", "auditor.demo", "auditor.__main__"),
-    ("auditor.sync", "auditor.analyze", "auditor.report", "auditor.status", "auditor.check", "auditor.sqlrun",
+    ("auditor.sync", "auditor.analyze", "auditor.report", "auditor.status", "auditor.check", "auditor.export",
+     "auditor.sqlrun",
      "auditor.csvimport", "auditor.labels", "auditor.prices.imports", "auditor.prices.resolve",
      "auditor.interrupt", "auditor.progress", "auditor.terminal"),
     ("auditor.extract", "auditor.decode", "auditor.store"),
