@@ -15,7 +15,6 @@ from auditor.cli import app, main
 from auditor.store.db import open_db
 
 COMMANDS = ["index", "check", "analyze", "report", "sql", "export", "marketplaces", "status", "demo"]
-COMMANDS = ["index", "check", "analyze", "report", "sql", "marketplaces", "status", "demo"]
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
