@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import aiohttp
 import orjson
 
-from auditor.errors import RateLimitedError, RpcError, TransientRpcError
+from auditor.errors import InvalidResponseError, RateLimitedError, RpcError, TransientRpcError
 from auditor.rpc.classify import classify_error
 from auditor.rpc.urls import check_url, redact_url
 
@@ -134,6 +134,8 @@ class RpcClient:
                     result = await self._post(calls, single, parse)
                 self.limit.succeeded()
                 return result
+            except InvalidResponseError:
+                raise  # asked again by the caller that checks the answer (rpc.eth), of the next endpoint in a pool
             except TransientRpcError as exc:
                 attempt += 1
                 if attempt > limit:
