@@ -31,7 +31,7 @@ from auditor.errors import (
     TransientRpcError,
 )
 from auditor.rpc.classify import classify_error
-from auditor.rpc.urls import check_url, redact_url
+from auditor.rpc.urls import check_url, redact_text, redact_url
 
 MAX_RETRIES = 6
 BACKOFF_BASE_S = 0.25
@@ -204,7 +204,7 @@ class RpcClient:
             raise TransientRpcError(f"{self.where}: {methods}: timed out after {seconds:.0f}s") from None
         except aiohttp.ClientError as exc:
             raise TransientRpcError(f"{self.where}: {methods}: {type(exc).__name__}: "
-                                    f"{_scrub(str(exc), self._url)}") from None
+                                    f"{redact_text(_scrub(str(exc), self._url))}") from None
         if status == 429:
             raise RateLimitedError(f"{self.where}: {methods}: HTTP 429", retry_after)
         if status >= 500:
