@@ -56,6 +56,11 @@ class TooManyResultsError(RpcResponseError):
         self.suggested = suggested
 
 
+class ResponseTooLargeError(TooManyResultsError):
+    """A body larger than the client reads (rpc.client.MAX_RESPONSE_BYTES, decoded): for eth_getLogs a result
+    cap like a provider's (the range shrinks), for any other call terminal."""
+
+
 class ReorgError(TransientRpcError):
     """The node's chain no longer matches blocks already stored: roll back to the fork point and re-index."""
 

@@ -25,6 +25,15 @@ def normalize_hash(value: object) -> str:
     return value.lower()
 
 
+FUTURE_SLACK_S = 86_400   # a block time further ahead of the local clock is a lie, not clock skew
+
+
+def plausible_block_time(timestamp: int, now: float) -> bool:
+    """Not before 1970, not more than FUTURE_SLACK_S ahead of `now`: a block time in year 3000 would make every
+    freshness check pass forever."""
+    return 0 <= timestamp <= now + FUTURE_SLACK_S
+
+
 @dataclass(frozen=True, order=True)
 class BlockRange:
     """An inclusive block range [start, end]."""

@@ -4,14 +4,16 @@ It runs an aiohttp server on 127.0.0.1 in a thread of its own. `inject(body, n)`
 request itself (an HTTP error, a truncated body, a JSON-RPC error, a dropped connection) instead of
 forwarding it; `rewrite(request, response)` may change each JSON-RPC answer (single or batch) that anvil gave;
 `delay_s` holds every request that long, as a distant provider does (a floor on a run's duration that does not
-depend on the machine's speed).
+depend on the machine's speed). `inject` may also return a `Streamed` body, written chunk by chunk as it is
+produced: an endless or enormous answer, or a gzip bomb, costs the proxy one chunk.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -19,7 +21,17 @@ import orjson
 from aiohttp import web
 
 Rewrite = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
-Inject = Callable[[Any, int], "web.StreamResponse | None"]
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """An answer written as its chunks come: `chunks` is iterated lazily, `headers` sent first."""
+
+    chunks: Iterable[bytes]
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+
+
+Inject = Callable[[Any, int], "web.StreamResponse | Streamed | None"]
 
 
 def keep(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +47,7 @@ class FaultProxy:
         self.inject = inject
         self.requests: list[str] = []
         self.injected = 0
+        self.cut = 0
         self._count = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -70,6 +83,17 @@ class FaultProxy:
         if self._session:
             await self._session.close()
 
+    async def _stream(self, request: web.Request, answer: Streamed) -> web.StreamResponse:
+        resp = web.StreamResponse(headers=answer.headers)
+        await resp.prepare(request)
+        try:
+            for chunk in answer.chunks:
+                await resp.write(chunk)
+            await resp.write_eof()
+        except (ConnectionError, RuntimeError):
+            self.cut += 1   # the client stopped reading
+        return resp
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = orjson.loads(await request.read())
         self._count += 1
@@ -77,6 +101,8 @@ class FaultProxy:
             injected = self.inject(body, self._count)
             if injected is not None:
                 self.injected += 1
+                if isinstance(injected, Streamed):
+                    return await self._stream(request, injected)
                 if isinstance(injected, web.HTTPException):
                     raise injected
                 if injected.status == 599:  # drop the connection without an answer

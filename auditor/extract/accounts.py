@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.errors import RpcError
-from auditor.model import Code, normalize_address
+from auditor.model import Code
 from auditor.rpc.client import Rpc
+from auditor.rpc.eth import address_of, check_code, hash_of
 
 BATCH = 100
 _DELEGATION = "0xef0100"   # EIP-7702: an EOA's code is this prefix and its delegate's address
 
 
 def _code(address: str, raw: object) -> Code:
-    if not isinstance(raw, str) or not raw.startswith("0x"):
-        raise RpcError(f"node returned malformed code for {address}: {str(raw)[:40]!r}")
+    raw = check_code(raw, address)
     size = (len(raw) - 2) // 2
     delegated = raw.lower().startswith(_DELEGATION) and size == 23
     return Code(address, size > 0 and not delegated, delegated, size)
@@ -39,6 +39,13 @@ async def _each(client: Rpc, calls: list[tuple[str, list[Any]]]) -> list[Any | R
     return out
 
 
+def _sender(tx_hash: str, raw: dict[str, Any]) -> str:
+    """The sender of the transaction asked for: an answer about another transaction is no answer."""
+    if hash_of(raw.get("hash"), "transaction hash") != tx_hash:
+        raise RpcError(f"node answered for transaction {str(raw.get('hash'))[:70]} when asked for {tx_hash}")
+    return address_of(raw.get("from"), f"sender for {tx_hash}")
+
+
 async def get_codes(client: Rpc, addresses: list[str], block: int) -> list[Code | RpcError]:
     """eth_getCode of each address at `block`, in the order asked; a failed lookup is its RpcError."""
     raws = await _each(client, [("eth_getCode", [a, hex(block)]) for a in addresses])
@@ -61,9 +68,9 @@ async def get_senders(client: Rpc, txs: list[tuple[str, int]]) -> list[tuple[str
             out.append(raw)
         elif isinstance(raw, dict):
             try:
-                out.append((h, block, normalize_address(raw.get("from"))))
-            except ValueError:
-                out.append(RpcError(f"node returned a malformed sender for {h}: {str(raw.get('from'))[:50]!r}"))
+                out.append((h, block, _sender(h, raw)))
+            except RpcError as exc:
+                out.append(exc)
         else:
             out.append(None)
     return out

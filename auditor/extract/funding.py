@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.errors import RpcError
-from auditor.model import Funding, normalize_address, normalize_hash
+from auditor.model import Funding
 from auditor.rpc.client import Rpc
-from auditor.rpc.eth import get_block, to_int
+from auditor.rpc.eth import UINT256_MAX, address_of, block_time, get_block, hash_of, to_int
 
 
 async def _active(client: Rpc, address: str, block: int) -> bool:
     balance, nonce = await client.batch([("eth_getBalance", [address, hex(block)]),
                                          ("eth_getTransactionCount", [address, hex(block)])])
-    return to_int(balance, "balance") > 0 or to_int(nonce, "nonce") > 0
+    return to_int(balance, "balance", UINT256_MAX) > 0 or to_int(nonce, "nonce", UINT256_MAX) > 0
 
 
 async def first_funding(client: Rpc, address: str, low: int, high: int, state_from: int) -> Funding:
@@ -43,29 +42,16 @@ async def first_funding(client: Rpc, address: str, low: int, high: int, state_fr
     block = await get_block(client, hi, full=True)
     for tx in block.get("transactions", []):
         if isinstance(tx, dict) and _pays(tx, address):
-            return Funding(address, "funded", hi, funder=_address(tx.get("from")), block_number=hi,
-                           block_time=to_int(block.get("timestamp"), "block timestamp"),
-                           tx_hash=_hash(tx.get("hash")),
-                           value_wei=to_int(tx.get("value"), "value"))
+            return Funding(address, "funded", hi, funder=address_of(tx.get("from"), "sender"), block_number=hi,
+                           block_time=block_time(block.get("timestamp")),
+                           tx_hash=hash_of(tx.get("hash"), "transaction hash"),
+                           value_wei=to_int(tx.get("value"), "value", UINT256_MAX))
     # Funded by a contract's internal call (a disperse or an exchange contract): no plain transfer to show.
     return Funding(address, "internal", hi, block_number=hi,
-                   block_time=to_int(block.get("timestamp"), "block timestamp"))
-
-
-def _address(value: Any) -> str:
-    try:
-        return normalize_address(value)
-    except ValueError:
-        raise RpcError(f"node returned a malformed sender: {str(value)[:70]!r}") from None
-
-
-def _hash(value: Any) -> str:
-    try:
-        return normalize_hash(value)
-    except ValueError:
-        raise RpcError(f"node returned a malformed transaction hash: {str(value)[:70]!r}") from None
+                   block_time=block_time(block.get("timestamp")))
 
 
 def _pays(tx: dict[str, Any], address: str) -> bool:
     to = tx.get("to")   # None for a contract creation
-    return isinstance(to, str) and _address(to) == address and to_int(tx.get("value", "0x0"), "value") > 0
+    return isinstance(to, str) and address_of(to, "recipient") == address and \
+        to_int(tx.get("value", "0x0"), "value", UINT256_MAX) > 0

@@ -56,9 +56,35 @@ async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes],
     raise AssertionError("unreachable")
 
 
+async def fetch_with_blocks(client: Rpc, sources: list[Source], rng: BlockRange,
+                            governor: RangeGovernor) -> tuple[pa.Table, int, list[Block]]:
+    """fetch_range and the headers of the logs' blocks, fetched again (both) while the two disagree on a
+    block's hash; see block_headers."""
+    for attempt in range(INVALID_ANSWER_RETRIES + 1):
+        logs, splits = await fetch_range(client, sources, rng, governor)
+        try:
+            return logs, splits, await block_headers(client, logs)
+        except InvalidResponseError:
+            if attempt == INVALID_ANSWER_RETRIES:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 async def block_headers(client: Rpc, logs: pa.Table) -> list[Block]:
     """The blocks the logs came from. The timestamp comes with the log where the node includes it
-    (`blockTimestamp`); only the other blocks are fetched, in batches."""
+    (`blockTimestamp`); only the other blocks are fetched, in batches.
+
+    Every log of a block must name the hash its header has: a mismatch means the chain changed between the
+    two calls (a reorg deeper than the confirmations) or the node contradicts itself. Either way the logs may
+    belong to a block that is not on the chain, so storing them under the header's hash would hide a fork
+    from the reorg check: InvalidResponseError, and the range is fetched again."""
+    hashes = logs.group_by("block_number", use_threads=False).aggregate(
+        [("block_hash", "count_distinct"), ("block_hash", "last")])
+    forked = hashes.filter(pc.greater(hashes["block_hash_count_distinct"], 1))
+    if forked.num_rows:
+        raise InvalidResponseError(f"node returned logs of block {forked['block_number'][0].as_py()} under "
+                                   "different block hashes")
     timed = logs.filter(pc.is_valid(logs["block_time"]))
     per_block = timed.group_by("block_number", use_threads=False).aggregate(
         [("block_hash", "last"), ("block_time", "last")])
@@ -67,7 +93,12 @@ async def block_headers(client: Rpc, logs: pa.Table) -> list[Block]:
                                                    per_block["block_time_last"].to_pylist(), strict=True)}
     need = set(pc.unique(logs.filter(pc.is_null(logs["block_time"]))["block_number"]).to_pylist()) - set(known)
     if need:
+        named = dict(zip(hashes["block_number"].to_pylist(), hashes["block_hash_last"].to_pylist(), strict=True))
         for block in await get_blocks(client, sorted(need)):
+            if block.hash != named[block.number]:
+                raise InvalidResponseError(f"the logs of block {block.number} name block hash "
+                                           f"{named[block.number]}, its header {block.hash}: the chain changed "
+                                           "between the two calls, or the node contradicts itself")
             known[block.number] = block
     return [known[n] for n in sorted(known)]
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from auditor.errors import RateLimitedError, RpcError, RpcResponseError, TooManyResultsError, TransientRpcError
+from auditor.rpc.urls import redact_text
 
 _HEX_RANGE = re.compile(r"(?:block range should work|try with this block range):?\s*\[0x([0-9a-f]+),\s*0x([0-9a-f]+)\]",
                         re.I)
@@ -73,7 +74,7 @@ def classify_error(method: str, error: dict[str, Any], where: str) -> RpcError:
     message = str(error.get("message", ""))
     data = error.get("data")
     text = f"{message} {data}" if data else message
-    shown = f"{where}: {method} failed: {message[:300]} (code {code})"
+    shown = f"{where}: {method} failed: {redact_text(message)[:300]} (code {str(code)[:20]})"
     if method == "eth_getLogs" and not _RATE_LIMIT.search(text) and (_TOO_MANY.search(text) or suggested_blocks(text)):
         return TooManyResultsError(shown, code if isinstance(code, int) else None, method,
                                    suggested=suggested_blocks(text))

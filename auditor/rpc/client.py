@@ -1,8 +1,14 @@
 """A JSON-RPC client over one aiohttp session.
 
 Only idempotent reads go through here, so every transient failure (connection reset, timeout, 5xx, 429,
-truncated or malformed JSON) is retried with exponential backoff and jitter. JSON-RPC error objects are
-classified once, here: too-many-results (shrink the range), rate limit (back off), anything else terminal.
+truncated or malformed JSON) is retried with exponential backoff and jitter, within a time budget per request
+(`retry_for`): a dead or black-holed endpoint fails in about that time with its last error, however many
+attempts the count would still allow. JSON-RPC error objects are classified once, here: too-many-results
+(shrink the range), rate limit (back off), anything else terminal.
+
+A body is read in chunks and counted after decompression: one larger than `max_response` bytes is cut there
+(ResponseTooLargeError, which the log fetch treats like a provider's result cap), so a hostile endpoint's
+endless body or gzip bomb costs at most the cap per request in flight.
 """
 
 from __future__ import annotations
@@ -17,14 +23,25 @@ from typing import Any, Protocol
 import aiohttp
 import orjson
 
-from auditor.errors import RateLimitedError, RpcError, TransientRpcError
+from auditor.errors import (
+    InvalidResponseError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    RpcError,
+    TransientRpcError,
+)
 from auditor.rpc.classify import classify_error
-from auditor.rpc.urls import check_url, redact_url
+from auditor.rpc.urls import check_url, redact_text, redact_url
 
 MAX_RETRIES = 6
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 20.0
 REQUEST_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 10.0
+MIN_ATTEMPT_S = 1.0              # the last attempt of a budget still gets this long
+RETRY_FOR_S = 60.0               # default budget of one request, all its attempts and waits together
+MAX_RESPONSE_BYTES = 64 << 20    # decoded; a 10,000-log answer is about 6 MB
+READ_CHUNK = 1 << 16
 MAX_BATCH = 100
 
 BodyParser = Callable[[bytes, int], Any]
@@ -87,20 +104,24 @@ class Rpc(Protocol):
     def in_flight(self) -> int: ...
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None,
-                   parse: BodyParser | None = None) -> Any: ...
+                   parse: BodyParser | None = None, budget: float | None = None) -> Any: ...
 
-    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]: ...
+    async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]: ...
 
 
 class RpcClient:
-    """Calls one endpoint. `where` (the redacted URL) is the only form of the URL that appears in messages."""
+    """Calls one endpoint. `where` (the redacted URL) is the only form of the URL that appears in messages.
+    `retry_for` is the time budget of one request; `max_response` the largest decoded body read."""
 
     def __init__(self, url: str, session: aiohttp.ClientSession, *, max_retries: int = MAX_RETRIES,
-                 concurrency: int = 16) -> None:
+                 concurrency: int = 16, retry_for: float = RETRY_FOR_S,
+                 max_response: int | None = None) -> None:
         self._url = check_url(url)
         self.where = redact_url(url)
         self._session = session
         self.max_retries = max_retries
+        self.retry_for = retry_for
+        self.max_response = MAX_RESPONSE_BYTES if max_response is None else max_response
         self._ids = 0
         self.stats = RpcStats()
         self.limit = AdaptiveLimit(concurrency)
@@ -111,29 +132,38 @@ class RpcClient:
         return self.limit.limit
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None,
-                   parse: BodyParser | None = None) -> Any:
-        """One request; retried while the failure is transient (`retries` overrides the client's limit).
-        `parse`, run in a worker thread, may read a large result faster than JSON into Python objects."""
-        results = await self._with_retries([(method, params)], single=True, retries=retries, parse=parse)
+                   parse: BodyParser | None = None, budget: float | None = None) -> Any:
+        """One request; retried while the failure is transient (`retries` overrides the client's limit,
+        `budget` its time budget). `parse`, run in a worker thread, may read a large result faster than JSON
+        into Python objects."""
+        results = await self._with_retries([(method, params)], single=True, retries=retries, parse=parse,
+                                           budget=budget)
         return results[0]
 
-    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        """Many requests in JSON-RPC batches of at most MAX_BATCH, results in the order asked."""
+    async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]:
+        """Many requests in JSON-RPC batches of at most MAX_BATCH, results in the order asked; each batch
+        has the time budget."""
         out: list[Any] = []
         for i in range(0, len(calls), MAX_BATCH):
-            out.extend(await self._with_retries(calls[i:i + MAX_BATCH], single=False))
+            out.extend(await self._with_retries(calls[i:i + MAX_BATCH], single=False, budget=budget))
         return out
 
     async def _with_retries(self, calls: list[tuple[str, list[Any]]], single: bool,
-                            retries: int | None = None, parse: BodyParser | None = None) -> list[Any]:
+                            retries: int | None = None, parse: BodyParser | None = None,
+                            budget: float | None = None) -> list[Any]:
         limit = self.max_retries if retries is None else retries
+        budget = self.retry_for if budget is None else budget
+        clock = asyncio.get_running_loop().time
+        deadline = clock() + budget
         attempt = 0
         while True:
             try:
                 async with self.limit:
-                    result = await self._post(calls, single, parse)
+                    result = await self._post(calls, single, parse, max(MIN_ATTEMPT_S, deadline - clock()))
                 self.limit.succeeded()
                 return result
+            except InvalidResponseError:
+                raise  # asked again by the caller that checks the answer (rpc.eth), of the next endpoint in a pool
             except TransientRpcError as exc:
                 attempt += 1
                 if attempt > limit:
@@ -145,9 +175,12 @@ class RpcClient:
                     self.limit.throttled()
                     if exc.retry_after is not None:
                         delay = min(RETRY_AFTER_CAP_S, exc.retry_after)
+                if clock() + delay >= deadline:
+                    raise TransientRpcError(f"{exc} (no retry left within the {budget:g}s retry budget)") from None
                 await asyncio.sleep(delay)
 
-    async def _post(self, calls: list[tuple[str, list[Any]]], single: bool, parse: BodyParser | None) -> list[Any]:
+    async def _post(self, calls: list[tuple[str, list[Any]]], single: bool, parse: BodyParser | None,
+                    seconds: float) -> list[Any]:
         ids = list(range(self._ids, self._ids + len(calls)))
         self._ids += len(calls)
         payload: Any = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in zip(ids, calls,
@@ -156,20 +189,22 @@ class RpcClient:
             payload = payload[0]
         self.stats.calls += len(calls)
         methods = calls[0][0] if single else f"batch of {len(calls)}"
+        seconds = min(REQUEST_TIMEOUT_S, seconds)
+        timeout = aiohttp.ClientTimeout(total=seconds, sock_connect=min(CONNECT_TIMEOUT_S, seconds))
         try:
-            async with self._session.post(self._url, data=orjson.dumps(payload),
+            async with self._session.post(self._url, data=orjson.dumps(payload), timeout=timeout,
                                           headers={"content-type": "application/json"}) as resp:
-                body = await resp.read()
                 status = resp.status
                 retry_after = _retry_after(resp.headers.get("Retry-After"))
+                body = await self._read(resp, methods)
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror if exc.os_error and exc.os_error.strerror else type(exc).__name__
             raise TransientRpcError(f"{self.where}: cannot connect ({reason})") from None
         except TimeoutError:
-            raise TransientRpcError(f"{self.where}: {methods}: timed out after {REQUEST_TIMEOUT_S:.0f}s") from None
+            raise TransientRpcError(f"{self.where}: {methods}: timed out after {seconds:.0f}s") from None
         except aiohttp.ClientError as exc:
             raise TransientRpcError(f"{self.where}: {methods}: {type(exc).__name__}: "
-                                    f"{_scrub(str(exc), self._url)}") from None
+                                    f"{redact_text(_scrub(str(exc), self._url))}") from None
         if status == 429:
             raise RateLimitedError(f"{self.where}: {methods}: HTTP 429", retry_after)
         if status >= 500:
@@ -187,6 +222,18 @@ class RpcClient:
                 raise TransientRpcError(f"{self.where}: {methods}: truncated JSON response") from None
             raise RpcError(f"{self.where}: answered with something that is not JSON-RPC") from None
         return self._unpack(data, calls, ids, single)
+
+    async def _read(self, resp: aiohttp.ClientResponse, methods: str) -> bytes:
+        """The decoded body, refused once it grows past max_response (aiohttp decodes chunk by chunk)."""
+        body = bytearray()
+        async for chunk in resp.content.iter_chunked(READ_CHUNK):
+            body += chunk
+            if len(body) > self.max_response:
+                resp.close()  # the rest is never read nor decoded
+                raise ResponseTooLargeError(f"{self.where}: {methods}: response too large (over "
+                                            f"{self.max_response >> 20} MiB decoded)", None,
+                                            methods, suggested=None)
+        return bytes(body)
 
     def _unpack(self, data: Any, calls: list[tuple[str, list[Any]]], ids: list[int], single: bool) -> list[Any]:
         items = [data] if single and isinstance(data, dict) else data
@@ -222,10 +269,11 @@ def _scrub(text: str, url: str) -> str:
 
 
 @asynccontextmanager
-async def open_client(url: str, *, connections: int = 16) -> AsyncIterator[RpcClient]:
+async def open_client(url: str, *, connections: int = 16, retry_for: float = RETRY_FOR_S,
+                      max_response: int | None = None) -> AsyncIterator[RpcClient]:
     """A client with its own session, closed on exit."""
     check_url(url)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S, sock_connect=10)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S, sock_connect=CONNECT_TIMEOUT_S)
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        yield RpcClient(url, session, concurrency=connections)
+        yield RpcClient(url, session, concurrency=connections, retry_for=retry_for, max_response=max_response)

@@ -1,27 +1,87 @@
-"""Typed wrappers for the few Ethereum methods the indexer uses."""
+"""Typed wrappers for the few Ethereum methods the indexer uses.
+
+Every field taken from an answer is checked for its exact shape here (quantities as 0x hex within the range the
+store holds, hashes and addresses through model), and a header for the block asked, with a plausible time. An
+answer that fails is an InvalidResponseError: asked again a few times (perhaps of another endpoint of a pool),
+then the run stops with that one line. Nothing malformed reaches the database, the report or a terminal.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from typing import Any
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor.errors import InvalidResponseError, RpcError
 from auditor.logtable import topic
-from auditor.model import Block, BlockRange, normalize_hash
+from auditor.model import Block, BlockRange, normalize_address, normalize_hash, plausible_block_time
 from auditor.rpc.client import Rpc
 from auditor.rpc.logs import log_table, table_from_body
 
+T = TypeVar("T")
+INT64_MAX = 2**63 - 1        # block numbers, times and chain ids are BIGINT in the store
+UINT256_MAX = 2**256 - 1     # balances, nonces, values
+VALID_ANSWER_TRIES = 3       # an answer that fails its checks is asked this often before the run stops
+_QUANTITY = re.compile(r"0x[0-9a-fA-F]{1,64}")
+_CODE = re.compile(r"0x(?:[0-9a-fA-F]{2})*")
 
-def to_int(value: Any, what: str) -> int:
-    if not isinstance(value, str) or not value.startswith("0x"):
-        raise RpcError(f"node returned a malformed {what}: {str(value)[:40]!r}")
+
+def to_int(value: Any, what: str, limit: int = INT64_MAX) -> int:
+    """A JSON-RPC quantity (0x hex, at most `limit`); InvalidResponseError for anything else."""
+    if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
+        raise InvalidResponseError(f"node returned a malformed {what}: {str(value)[:40]!r}")
+    number = int(value, 16)
+    if number > limit:
+        raise InvalidResponseError(f"node returned a {what} of {str(number)[:30]}, above the largest supported "
+                                   f"({limit})")
+    return number
+
+
+def block_time(value: Any) -> int:
+    """A block timestamp, plausible (model.plausible_block_time)."""
+    t = to_int(value, "block timestamp")
+    if not plausible_block_time(t, time.time()):
+        raise InvalidResponseError(f"node returned a block timestamp in the future ({t}, now {time.time():.0f})")
+    return t
+
+
+def address_of(value: Any, what: str) -> str:
     try:
-        return int(value, 16)
+        return normalize_address(value)
     except ValueError:
-        raise RpcError(f"node returned a malformed {what}: {value[:40]!r}") from None
+        raise InvalidResponseError(f"node returned a malformed {what}: {str(value)[:50]!r}") from None
+
+
+def hash_of(value: Any, what: str) -> str:
+    try:
+        return normalize_hash(value)
+    except ValueError:
+        raise InvalidResponseError(f"node returned a malformed {what}: {str(value)[:70]!r}") from None
+
+
+def check_code(value: Any, address: str) -> str:
+    """Contract code as returned by eth_getCode: even-length 0x hex."""
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
+        raise InvalidResponseError(f"node returned malformed code for {address}: {str(value)[:40]!r}")
+    return value
+
+
+async def asked_until_valid(ask: Callable[[], Awaitable[T]]) -> T:
+    """ask(), again while its answer fails its checks (a pool's next try goes to the next endpoint)."""
+    for attempt in range(VALID_ANSWER_TRIES):
+        try:
+            return await ask()
+        except InvalidResponseError:
+            if attempt == VALID_ANSWER_TRIES - 1:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 FIRST_CONTACT_RETRIES = 2
@@ -29,45 +89,72 @@ FIRST_CONTACT_RETRIES = 2
 
 async def chain_id(client: Rpc) -> int:
     """The chain behind the endpoint; the first call, so a dead URL fails after few retries."""
-    return to_int(await client.call("eth_chainId", [], retries=FIRST_CONTACT_RETRIES), "chain id")
+    async def ask() -> int:
+        return to_int(await client.call("eth_chainId", [], retries=FIRST_CONTACT_RETRIES), "chain id")
+    return await asked_until_valid(ask)
 
 
 async def block_number(client: Rpc) -> int:
-    return to_int(await client.call("eth_blockNumber", []), "block number")
+    async def ask() -> int:
+        return to_int(await client.call("eth_blockNumber", []), "block number")
+    return await asked_until_valid(ask)
 
 
-def parse_block(raw: Any) -> Block:
+def parse_block(raw: Any, number: int | None = None) -> Block:
+    """A header's number, hash and time, checked; `number` is the block that was asked for."""
     if not isinstance(raw, dict):
         raise RpcError("node returned no block where one was expected")
-    return Block(number=to_int(raw.get("number"), "block number"), hash=_block_hash(raw.get("hash")),
-                 timestamp=to_int(raw.get("timestamp"), "block timestamp"))
+    got = to_int(raw.get("number"), "block number")
+    if number is not None and got != number:
+        raise InvalidResponseError(f"node returned block {got} when asked for block {number}")
+    return Block(number=got, hash=hash_of(raw.get("hash"), "block hash"), timestamp=block_time(raw.get("timestamp")))
+
+
+def _check_transaction(tx: Any) -> None:
+    """The fields funding reads from a full block's transaction."""
+    if not isinstance(tx, dict):
+        raise InvalidResponseError("node returned a transaction that is not an object")
+    hash_of(tx.get("hash"), "transaction hash")
+    address_of(tx.get("from"), "transaction sender")
+    if tx.get("to") is not None:
+        address_of(tx.get("to"), "transaction recipient")
+    to_int(tx.get("value", "0x0"), "transaction value", UINT256_MAX)
 
 
 async def get_block(client: Rpc, tag: int | str, full: bool = False) -> dict[str, Any]:
+    """A block (with its transactions when `full`), its header and transactions checked."""
     ref = hex(tag) if isinstance(tag, int) else tag
-    raw = await client.call("eth_getBlockByNumber", [ref, full])
-    if not isinstance(raw, dict):
-        raise RpcError(f"{client.where}: block {tag} not found")
-    return raw
+
+    async def ask() -> dict[str, Any]:
+        raw = await client.call("eth_getBlockByNumber", [ref, full])
+        if not isinstance(raw, dict):
+            raise RpcError(f"{client.where}: block {tag} not found")
+        parse_block(raw, tag if isinstance(tag, int) else None)
+        if full:
+            txs = raw.get("transactions", [])
+            if not isinstance(txs, list):
+                raise InvalidResponseError(f"node returned block {tag} with malformed transactions")
+            for tx in txs:
+                _check_transaction(tx)
+        return raw
+    return await asked_until_valid(ask)
 
 
 async def get_blocks(client: Rpc, numbers: list[int]) -> list[Block]:
-    """Headers of many blocks in JSON-RPC batches."""
-    raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
-    return [parse_block(r) for r in raws]
+    """Headers of many blocks in JSON-RPC batches, each the block asked for."""
+    async def ask() -> list[Block]:
+        raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
+        return [parse_block(r, n) for r, n in zip(raws, numbers, strict=True)]
+    return await asked_until_valid(ask)
 
 
 async def get_block_hashes(client: Rpc, numbers: list[int]) -> list[str | None]:
     """Hashes of many blocks; None where the node has no such block (the chain got shorter)."""
-    raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
-    return [_block_hash(r["hash"]) if isinstance(r, dict) and r.get("hash") else None for r in raws]
-
-
-def _block_hash(value: Any) -> str:
-    try:
-        return normalize_hash(value)
-    except ValueError:
-        raise RpcError(f"node returned a malformed block hash: {str(value)[:70]!r}") from None
+    async def ask() -> list[str | None]:
+        raws = await client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
+        return [parse_block(r, n).hash if isinstance(r, dict) and r.get("hash") else None
+                for r, n in zip(raws, numbers, strict=True)]
+    return await asked_until_valid(ask)
 
 
 async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng: BlockRange,

@@ -9,14 +9,16 @@ so every answer ends in the same validated table or a clear RpcError.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from auditor.errors import RpcError
+from auditor.errors import InvalidResponseError
 from auditor.logtable import LOG_SCHEMA
+from auditor.model import FUTURE_SLACK_S
 
 _TEXT = ("address", "data", "blockHash", "transactionHash")
 _HEX_INT = {"blockNumber": "block_number", "blockTimestamp": "block_time", "transactionIndex": "tx_index",
@@ -26,8 +28,10 @@ _REQUIRED = ("address", "topics", "data", "blockNumber", "blockHash", "transacti
 _NODE_LOG = pa.struct([*((name, pa.string()) for name in (*_TEXT, *_HEX_INT)), ("topics", pa.list_(pa.string())),
                        ("removed", pa.bool_())])
 _ANSWER = pa.schema([("id", pa.int64()), ("result", pa.list_(_NODE_LOG)), ("error", pa.null())])
-_TOPIC = "^0x[0-9a-f]{64}$"
+_TOPIC = _HASH = "^0x[0-9a-f]{64}$"
+_ADDRESS = "^0x[0-9a-f]{40}$"
 _DATA = "^0x([0-9a-f]{2})*$"
+_QUANTITY = "^0x[0-9a-f]{1,16}$"   # int64 at most; the conversion refuses the rest
 
 
 def table_from_body(body: bytes, request_id: int) -> pa.Table | None:
@@ -54,27 +58,34 @@ def _logs_from_body(body: bytes, request_id: int) -> pa.StructArray | None:
 
 def log_table(result: pa.StructArray | list[Any]) -> pa.Table:
     """A node's logs (parsed by Arrow, or JSON objects) as a log table (auditor.logtable), removed logs left
-    out; a log that is not a well-formed log object raises RpcError."""
+    out; a log that is not a well-formed log object (every address, hash and number of its exact shape, a
+    plausible time) raises InvalidResponseError: the answer is asked again."""
     if isinstance(result, list):
         if not all(isinstance(x, dict) for x in result):
-            raise RpcError("node returned a malformed log (not an object)")
+            raise InvalidResponseError("node returned a malformed log (not an object)")
         try:
             result = pa.array(result, type=_NODE_LOG)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
-            raise RpcError(f"node returned a malformed log ({exc})") from None
+            raise InvalidResponseError(f"node returned a malformed log ({exc})") from None
     raw = pa.Table.from_struct_array(result)
     raw = raw.filter(pc.invert(pc.fill_null(raw["removed"], False)))
     for name in _REQUIRED:
         if raw[name].null_count:
-            raise RpcError(f"node returned a malformed log (no {name})")
+            raise InvalidResponseError(f"node returned a malformed log (no {name})")
     text = {name: pc.ascii_lower(raw[name]) for name in _TEXT}
     topics = raw["topics"].combine_chunks()
     topics = pa.ListArray.from_arrays(topics.offsets, pc.ascii_lower(topics.values))
     if topics.flatten().null_count:
-        raise RpcError("node returned a malformed log (a null topic)")
+        raise InvalidResponseError("node returned a malformed log (a null topic)")
     _check(topics.flatten(), _TOPIC, "topic {} is not a 32-byte hex word")
     _check(text["data"], _DATA, "data {} is not hex")
+    _check(text["address"], _ADDRESS, "address {} is not a 20-byte hex address")
+    _check(text["blockHash"], _HASH, "blockHash {} is not a 32-byte hex hash")
+    _check(text["transactionHash"], _HASH, "transactionHash {} is not a 32-byte hex hash")
     numbers = {to: _hex_ints(raw[name], name) for name, to in _HEX_INT.items()}
+    latest = pc.max(numbers["block_time"]).as_py()
+    if latest is not None and latest > time.time() + FUTURE_SLACK_S:
+        raise InvalidResponseError(f"node returned a malformed log (blockTimestamp {latest} is in the future)")
     return pa.table([text["address"], topics, text["data"], numbers["block_number"], text["blockHash"],
                      numbers["block_time"], text["transactionHash"], numbers["tx_index"], numbers["log_index"]],
                     schema=LOG_SCHEMA)
@@ -84,14 +95,15 @@ def _check(values: pa.Array | pa.ChunkedArray, pattern: str, problem: str) -> No
     matches = pc.match_substring_regex(values, pattern)
     if not pc.all(matches, min_count=0).as_py():
         bad = pc.filter(values, pc.invert(matches))[0].as_py()
-        raise RpcError(f"node returned a malformed log ({problem.format(repr(bad[:80]))})")
+        raise InvalidResponseError(f"node returned a malformed log ({problem.format(repr(bad[:80]))})")
 
 
 def _hex_ints(values: pa.ChunkedArray, name: str) -> pa.Array:
     """Hex quantities as int64, each distinct value converted once (block numbers, times and indexes repeat)."""
     encoded = pc.dictionary_encode(values).combine_chunks()
+    _check(pc.ascii_lower(encoded.dictionary), _QUANTITY, f"{name} {{}} is not a hex number")
     try:
         distinct = pa.array([int(v, 16) for v in encoded.dictionary.to_pylist()], pa.int64())
     except (ValueError, OverflowError, pa.ArrowInvalid):
-        raise RpcError(f"node returned a malformed log ({name} is not a hex number)") from None
+        raise InvalidResponseError(f"node returned a malformed log ({name} is not a hex number)") from None
     return distinct.take(encoded.indices)

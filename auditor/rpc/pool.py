@@ -1,5 +1,6 @@
 """Several RPC endpoints of one chain used as one: requests rotate over them, and a request that fails on
-one endpoint is tried on the next, so a dead or throttled provider slows the run instead of stopping it."""
+one endpoint is tried on the next, so a dead or throttled provider slows the run instead of stopping it.
+The request's time budget (the members' `retry_for`) covers every endpoint tried, not each one."""
 
 from __future__ import annotations
 
@@ -36,23 +37,32 @@ class RpcPool:
         return sum(c.in_flight for c in self.clients)
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None,
-                   parse: BodyParser | None = None) -> Any:
-        return await self._spread(lambda c: c.call(method, params, retries=retries, parse=parse))
+                   parse: BodyParser | None = None, budget: float | None = None) -> Any:
+        return await self._spread(lambda c, left: c.call(method, params, retries=retries, parse=parse,
+                                                         budget=left), budget)
 
-    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        return await self._spread(lambda c: c.batch(calls))
+    async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]:
+        return await self._spread(lambda c, left: c.batch(calls, budget=left), budget)
 
-    async def _spread(self, request: Callable[[RpcClient], Awaitable[T]]) -> T:
+    async def _spread(self, request: Callable[[RpcClient, float], Awaitable[T]], budget: float | None) -> T:
         start = self._next
         self._next = (self._next + 1) % len(self.clients)
+        clock = asyncio.get_running_loop().time
+        budget = max(c.retry_for for c in self.clients) if budget is None else budget
+        deadline = clock() + budget
         failure: TransientRpcError | None = None
         for attempt in range(ROUNDS * len(self.clients)):
             client = self.clients[(start + attempt) % len(self.clients)]
+            if failure is not None and clock() >= deadline:
+                break
             try:
-                return await request(client)
+                return await request(client, max(0.0, deadline - clock()))
             except TransientRpcError as exc:
                 failure = exc
                 if (attempt + 1) % len(self.clients) == 0:
-                    await asyncio.sleep(BACKOFF_BASE_S * 2 ** (attempt // len(self.clients)))
+                    delay = BACKOFF_BASE_S * 2 ** (attempt // len(self.clients))
+                    if clock() + delay >= deadline:
+                        break
+                    await asyncio.sleep(delay)
         assert failure is not None
         raise failure

@@ -9,7 +9,7 @@ import duckdb
 
 from auditor.decode.logs import Dispatcher
 from auditor.extract.governor import RangeGovernor
-from auditor.extract.logs import block_headers, fetch_range, with_block_times
+from auditor.extract.logs import fetch_with_blocks, with_block_times
 from auditor.model import BlockRange, Source
 from auditor.rpc.client import Rpc
 from auditor.store.load import RangeRows, write_ranges
@@ -33,8 +33,7 @@ class EvmLogs:
 
     async def extract(self, client: Rpc, chain: int, work: Work, rng: BlockRange, governor: RangeGovernor
                       ) -> Piece:
-        logs, splits = await fetch_range(client, list(work.sources), rng, governor)
-        blocks = await block_headers(client, logs)
+        logs, splits, blocks = await fetch_with_blocks(client, list(work.sources), rng, governor)
         tables = await in_thread(self._dispatcher(work).decode, chain, with_block_times(logs, blocks))
         return Piece(work, rng, RangeRows(list(work.sources), rng, tables, blocks), logs.num_rows, splits)
 

@@ -10,6 +10,9 @@ from auditor.abi import parse_event_signature
 from auditor.errors import InputError
 from auditor.marketplaces import select
 from auditor.model import Source, normalize_address
+from auditor.rpc.client import RETRY_FOR_S
+
+MAX_RETRY_FOR_S = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class IndexRequest:
     chunk_blocks: int = defaults.CHUNK_BLOCKS
     adhoc: AdhocEvent | None = None
     funding: bool = True
+    retry_for: float = RETRY_FOR_S    # seconds one request may spend on retries, whichever endpoints it tries
 
 
 def validate(req: IndexRequest) -> AdhocEvent | None:
@@ -46,6 +50,8 @@ def validate(req: IndexRequest) -> AdhocEvent | None:
         raise InputError(f"--from-block {req.from_block} is after --to-block {req.to_block}")
     if req.concurrency < 1 or req.chunk_blocks < 1:
         raise InputError("--concurrency and --chunk-blocks must be at least 1")
+    if not 0 < req.retry_for <= MAX_RETRY_FOR_S:  # also refuses nan
+        raise InputError(f"--retry-for must be more than 0 and at most {MAX_RETRY_FOR_S:.0f} seconds")
     select(list(req.marketplaces))
     if req.adhoc:
         try:

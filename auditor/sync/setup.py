@@ -40,7 +40,8 @@ async def chain_clients(req: IndexRequest) -> AsyncIterator[dict[int, Rpc]]:
     async with AsyncExitStack() as stack:
         by_chain: dict[int, list[RpcClient]] = {}
         for url in dict.fromkeys(req.rpc_urls):
-            client = await stack.enter_async_context(open_client(url, connections=req.concurrency))
+            client = await stack.enter_async_context(open_client(url, connections=req.concurrency,
+                                                                      retry_for=req.retry_for))
             by_chain.setdefault(await chain_id(client), []).append(client)
         yield {chain: clients[0] if len(clients) == 1 else RpcPool(clients) for chain, clients in by_chain.items()}
 
@@ -60,7 +61,12 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     confirmations = req.confirmations if req.confirmations is not None else default_confirmations(chain)
     if req.to_block is not None and req.to_block > head:
         raise InputError(f"--to-block {req.to_block} is beyond the head of {name} ({head})")
+    if req.to_block is None and confirmations > head:
+        raise InputError(f"--confirmations {confirmations} is more than the head of {name} ({head}): no block "
+                         "is that deeply confirmed")
     to = head - confirmations if req.to_block is None else req.to_block
+    if req.from_block is not None and req.from_block > to:
+        raise InputError(f"--from-block {req.from_block} is after the last block to index on {name} ({to})")
     head_block = parse_block(await get_block(client, head))
     safe = parse_block(await get_block(client, to)) if to >= earliest else None
     phases: list[FeedPhase] = []

@@ -81,11 +81,11 @@ class FakeNode:
         self.logs = logs
 
     async def call(self, method: str, params: list[Any], *, retries: int | None = None,
-                   parse: BodyParser | None = None) -> Any:
+                   parse: BodyParser | None = None, budget: float | None = None) -> Any:
         assert method == "eth_getLogs" and parse is not None
         return parse(body(self.logs, 1), 1)
 
-    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+    async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]:
         raise AssertionError
 
 
