@@ -87,9 +87,12 @@ def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
 
 @app.command()
 def index(
-    rpc: Annotated[list[str], typer.Option("--rpc", help="JSON-RPC URL (http/https); repeat for several chains. "
-                                                         "Shown only as scheme://host/….")],
     db: DbOption,
+    rpc: Annotated[list[str] | None, typer.Option("--rpc", help="JSON-RPC URL (http/https); repeat for several "
+                                                                "chains. Shown only as scheme://host/….")] = None,
+    rpc_file: Annotated[Path | None, typer.Option(
+        help="File of RPC URLs (one or more a line, # comments), yours with mode 0600 or stricter; used with "
+             "--rpc. AUDITOR_RPC_URLS is read when neither is given.", dir_okay=False)] = None,
     from_block: Annotated[int | None, typer.Option(help="First block (default: each contract's deployment).")] = None,
     to_block: Annotated[int | None, typer.Option(help="Last block (default: head minus --confirmations).")] = None,
     marketplace: Annotated[list[str] | None, typer.Option("--marketplace", help="Only this marketplace; "
@@ -105,6 +108,10 @@ def index(
     funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
     dry_run: Annotated[bool, typer.Option(help="Print the plan (sources, block windows, what is covered and "
                                                "missing) and write nothing.")] = False,
+    retry_for: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds one RPC request may spend on retries (timeouts, 5xx, 429) over all "
+                                "endpoints of a chain before the run stops with its error.")]
+    = defaults.RETRY_FOR_S,
 ) -> None:
     """Index marketplace events (and buyers' funding) from each RPC's chain into the database."""
     from auditor.interrupt import run_interruptible
@@ -113,7 +120,10 @@ def index(
 
     if (contract is None) != (event is None):
         raise InputError("--contract and --event go together")
-    req = IndexRequest(rpc_urls=tuple(rpc), db_path=db, from_block=from_block, to_block=to_block,
+    from auditor.rpc.urls import resolve_rpc_urls
+
+    req = IndexRequest(rpc_urls=resolve_rpc_urls(rpc or [], rpc_file), db_path=db, retry_for=retry_for,
+                       from_block=from_block, to_block=to_block,
                        marketplaces=tuple(marketplace or ()), confirmations=confirmations,
                        concurrency=concurrency, chunk_blocks=chunk_blocks,
                        adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding)

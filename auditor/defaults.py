@@ -4,6 +4,7 @@ from __future__ import annotations
 
 CHUNK_BLOCKS = 10_000      # blocks per eth_getLogs to start with (the governor shrinks and grows it)
 CONCURRENCY = 8            # requests in flight per chain
+RETRY_FOR_S = 60.0         # what one RPC request may spend on retries before the run stops with its error
 MAX_PRICE_AGE_HOURS = 48   # a token price older than this does not value a payment
 MAX_FUNDER_FANOUT = 10     # a funder of more buyers is a service and merges no one
 MAX_ENTITY_SIZE = 200      # an entity with more addresses is flagged, not merged

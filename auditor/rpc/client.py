@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import aiohttp
 import orjson
 
+from auditor import defaults
 from auditor.errors import (
     InvalidResponseError,
     RateLimitedError,
@@ -39,7 +40,7 @@ BACKOFF_CAP_S = 20.0
 REQUEST_TIMEOUT_S = 60.0
 CONNECT_TIMEOUT_S = 10.0
 MIN_ATTEMPT_S = 1.0              # the last attempt of a budget still gets this long
-RETRY_FOR_S = 60.0               # default budget of one request, all its attempts and waits together
+RETRY_FOR_S = defaults.RETRY_FOR_S   # default budget of one request, all its attempts and waits together
 MAX_RESPONSE_BYTES = 64 << 20    # decoded; a 10,000-log answer is about 6 MB
 READ_CHUNK = 1 << 16
 MAX_BATCH = 100
