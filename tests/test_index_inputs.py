@@ -28,6 +28,15 @@ def test_chain_without_marketplaces(capsys: pytest.CaptureFixture[str], tmp_path
     assert not db.exists()
 
 
+def test_a_chain_whose_marketplace_was_not_asked_for_says_what_it_has(capsys: pytest.CaptureFixture[str],
+                                                                        devnet: Devnet, tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    code, err = run(capsys, "index", "--rpc", devnet.urls[254], "--db", str(db), "--marketplace", "livepeer")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "Swan Chain (chain id 254), which has swan" in err and "livepeer is on Arbitrum One" in err
+    assert not db.exists()
+
+
 def test_to_block_beyond_head(capsys: pytest.CaptureFixture[str], devnet: Devnet, truth: dict[str, object],
                               tmp_path: Path) -> None:
     db = tmp_path / "a.duckdb"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from auditor.chains import chain_name, default_confirmations
 from auditor.errors import InputError
-from auditor.marketplaces import select, sources_for_chain
+from auditor.marketplaces import BY_NAME, MARKETPLACES, select, sources_for_chain
 from auditor.model import Block, Source
 from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
@@ -55,8 +55,7 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     else:
         sources = sources_for_chain(chain, select(list(req.marketplaces)))
         if not sources:
-            raise InputError(f"{client.where} serves {name} (chain id {chain}), where no "
-                             "supported marketplace is deployed (see `auditor marketplaces`)")
+            raise InputError(_nothing_here(client.where, chain, req.marketplaces))
     earliest = await earliest_block(client)
     confirmations = req.confirmations if req.confirmations is not None else default_confirmations(chain)
     if req.to_block is not None and req.to_block > head:
@@ -75,3 +74,14 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
         phases, notes = await feed_phases(client, chain, to)
     return ChainSetup(chain, name, head, head_block, safe, Window(earliest, to, req.from_block), tuple(sources),
                       tuple(phases), tuple(notes))
+
+
+def _nothing_here(where: str, chain: int, asked: tuple[str, ...]) -> str:
+    """Why a URL has nothing to index: what its chain has, and what was asked for (and where that is)."""
+    here = sorted(m.name for m in MARKETPLACES if chain in m.chains)
+    found = f"{where} serves {chain_name(chain)} (chain id {chain})"
+    if not asked or not here:
+        return f"{found}, where no supported marketplace is deployed (see `auditor marketplaces`)"
+    elsewhere = "; ".join(f"{n} is on {', '.join(chain_name(c) for c in BY_NAME[n].chains)}" for n in asked)
+    return (f"{found}, which has {', '.join(here)}, but --marketplace asked for {', '.join(asked)} "
+            f"({elsewhere}): add --marketplace {here[0]} or drop this URL")
