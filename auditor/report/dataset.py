@@ -9,6 +9,7 @@ import duckdb
 
 from auditor.report.completeness import WeekCoverage, week_coverage
 from auditor.report.queries import Cell, Table, require_analysis, run
+from auditor.report.sources import coverage_summary
 from auditor.report.weeks import IsoWeek
 
 TRAILING_WEEKS = 12
@@ -42,7 +43,8 @@ TABLE_QUERIES = (
 )
 
 # Tables derived in Python from the query results (each is a CSV too).
-DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings", "week_coverage")
+DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings", "week_coverage",
+                  "coverage_summary")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def collect(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> ReportData:
     tables["top_entity_addresses"] = top_addresses(tables["entity_addresses"], tables["top_entities"])
     tables["report_settings"] = report_settings()
     tables["week_coverage"] = coverage.table()
+    tables["coverage_summary"] = coverage_summary(tables["coverage"])
     return ReportData(week, tables, coverage)
 
 
