@@ -27,9 +27,13 @@ capped AS (
     FROM sized
 ),
 roles AS (
+    -- An address with several roles takes the most telling one: the funder of buyers first (an entity's own
+    -- funder is often also where its sweeps go), then deposit address, collector, linked.
     SELECT address_b AS address,
-           min(CASE heuristic WHEN 'common_first_funder' THEN 'funder' WHEN 'deposit_reuse' THEN 'deposit'
-                              WHEN 'sweep_to_collector' THEN 'collector' ELSE 'linked' END) AS role
+           arg_min(CASE heuristic WHEN 'common_first_funder' THEN 'funder' WHEN 'deposit_reuse' THEN 'deposit'
+                                  WHEN 'sweep_to_collector' THEN 'collector' ELSE 'linked' END,
+                   CASE heuristic WHEN 'common_first_funder' THEN 1 WHEN 'deposit_reuse' THEN 2
+                                  WHEN 'sweep_to_collector' THEN 3 ELSE 4 END) AS role
     FROM cluster_evidence GROUP BY address_b
 ),
 named AS (
