@@ -20,3 +20,21 @@ def test_first_funders_are_funders_even_when_they_also_collect(analysed_db: Path
     assert both, "the devnet has entities whose own funder also collects their sweeps"
     assert all(roles.get(a) in ("funder", "buyer", None) for (a,) in funders)
     assert all(roles.get(a) in ("funder", "buyer") for (a,) in both)
+
+
+def test_funding_origin_says_the_funding_source_in_one_word(analysed_db: Path) -> None:
+    with duckdb.connect(str(analysed_db), read_only=True) as con:
+        rows = con.execute("SELECT funding_source, funding_origin FROM address_funding").fetchall()
+    origins = {o for _, o in rows}
+    assert {"exchange", "bridge", "private"} <= origins <= {"exchange", "bridge", "service", "private", "unknown"}
+    for source, origin in rows:
+        if source.startswith("service (cex"):
+            assert origin == "exchange", source
+        elif source.startswith(("service (bridge", "service (relayer")):
+            assert origin == "bridge", source
+        elif source.startswith("service ("):
+            assert origin == "service", source
+        elif source == "unknown/own wallet":
+            assert origin == "private"
+        else:
+            assert origin == "unknown", source

@@ -161,6 +161,7 @@ STYLES: dict[str, Style] = {
     "blocks_behind_head": Style("Behind head", "int"),
     "evidence_strength": Style("Evidence strength"),
     "funding_sources": Style("Funded via"),
+    "funding_origins": Style("Funding origin"),
     "utc_offset": Style("UTC offset", "int"),
     "funding_source": Style("First funded via"),
     "funders": Style("Funders", "int"),

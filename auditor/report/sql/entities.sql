@@ -32,7 +32,8 @@ WITH clusters AS (
     FROM rentals AS r
     LEFT JOIN address_entities AS e ON e.address = r.buyer
 ), funding_sources AS (
-    SELECT b.entity, string_agg(DISTINCT f.funding_source, '; ' ORDER BY f.funding_source) AS funding_sources
+    SELECT b.entity, string_agg(DISTINCT f.funding_source, '; ' ORDER BY f.funding_source) AS funding_sources,
+           string_agg(DISTINCT f.funding_origin, ', ' ORDER BY f.funding_origin) AS funding_origins
     FROM (SELECT DISTINCT entity, buyer FROM attributed) AS b
     LEFT JOIN address_funding AS f ON f.address = b.buyer
     GROUP BY b.entity
@@ -76,6 +77,7 @@ SELECT
         ELSE 'no linking evidence'
     END AS evidence_strength,
     fs.funding_sources,
+    fs.funding_origins,
     en.utc_offset,
     strftime(f.first_rental AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS first_rental,
     f.first_rental >= $week_start AS is_new
