@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -11,9 +9,7 @@ from auditor.errors import InvalidResponseError, TooManyResultsError
 from auditor.extract.governor import RangeGovernor
 from auditor.model import Block, BlockRange, Source, chunks
 from auditor.rpc.client import Rpc
-from auditor.rpc.eth import get_blocks, get_logs
-
-INVALID_ANSWER_RETRIES = 2
+from auditor.rpc.eth import asked_until_valid, get_blocks, get_logs
 
 
 async def fetch_range(client: Rpc, sources: list[Source], rng: BlockRange,
@@ -46,29 +42,17 @@ async def _checked_logs(client: Rpc, addresses: list[str], topics: list[bytes],
                         filters: tuple[list[bytes], list[bytes]], rng: BlockRange) -> pa.Table:
     """get_logs, asked again when the answer contradicts the question (the next try may reach another
     endpoint of a pool)."""
-    for attempt in range(INVALID_ANSWER_RETRIES + 1):
-        try:
-            return await get_logs(client, addresses, topics, rng, *filters)
-        except InvalidResponseError:
-            if attempt == INVALID_ANSWER_RETRIES:
-                raise
-            await asyncio.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+    return await asked_until_valid(lambda: get_logs(client, addresses, topics, rng, *filters))
 
 
 async def fetch_with_blocks(client: Rpc, sources: list[Source], rng: BlockRange,
                             governor: RangeGovernor) -> tuple[pa.Table, int, list[Block]]:
     """fetch_range and the headers of the logs' blocks, fetched again (both) while the two disagree on a
     block's hash; see block_headers."""
-    for attempt in range(INVALID_ANSWER_RETRIES + 1):
+    async def ask() -> tuple[pa.Table, int, list[Block]]:
         logs, splits = await fetch_range(client, sources, rng, governor)
-        try:
-            return logs, splits, await block_headers(client, logs)
-        except InvalidResponseError:
-            if attempt == INVALID_ANSWER_RETRIES:
-                raise
-            await asyncio.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+        return logs, splits, await block_headers(client, logs)
+    return await asked_until_valid(ask)
 
 
 async def block_headers(client: Rpc, logs: pa.Table) -> list[Block]:
