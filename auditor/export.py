@@ -91,8 +91,7 @@ def _copy(con: duckdb.DuckDBPyConnection, name: str, select: str, partitions: tu
     if partitions:
         options.append(f"PARTITION_BY ({', '.join(partitions)})")
     try:
-        rows = con.execute(f"SELECT count(*) FROM ({select})").fetchone()
-        con.execute(f"COPY ({select}) TO {_literal(target)} ({', '.join(options)})")
+        rows = con.execute(f"COPY ({select}) TO {_literal(target)} ({', '.join(options)})").fetchone()  # rows written
         if partitions:
             target.mkdir(exist_ok=True)   # an empty table writes no partition: readers still find the table
     except duckdb.Error as exc:
