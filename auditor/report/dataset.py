@@ -8,6 +8,7 @@ from decimal import Decimal
 import duckdb
 
 from auditor.report.completeness import WeekCoverage, week_coverage
+from auditor.report.formatting import as_int
 from auditor.report.queries import Cell, Table, require_analysis, run
 from auditor.report.sources import coverage_summary
 from auditor.report.weeks import IsoWeek
@@ -195,7 +196,3 @@ def as_decimal(value: Cell) -> Decimal | None:
         return value
     return Decimal(value) if isinstance(value, int | float) else None
 
-
-def as_int(value: Cell) -> int:
-    """A numeric cell as int; NULL (no rentals) is 0."""
-    return int(value) if isinstance(value, int | float) else 0

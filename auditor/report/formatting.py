@@ -285,3 +285,8 @@ def wraps(column: str) -> bool:
 def is_numeric(column: str) -> bool:
     """Numbers are right-aligned so digits line up."""
     return style(column).kind in NUMERIC_KINDS
+
+
+def as_int(value: Cell) -> int:
+    """A numeric cell as int; NULL (no rentals) is 0."""
+    return int(value) if isinstance(value, int | float) else 0

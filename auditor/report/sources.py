@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from auditor.report.formatting import as_int
 from auditor.sqlfile import Cell, Table
 
 KINDS = {"price": "price feeds", "watch": "buyers' token transfers", "funding": "funding", "adhoc": "ad-hoc"}
 NOT_INDEXED = "not indexed"
-
-
-def _int(value: object) -> int:
-    return int(value) if isinstance(value, int | float | str) else 0
 
 
 def coverage_summary(coverage: Table) -> Table:
@@ -23,13 +20,13 @@ def coverage_summary(coverage: Table) -> Table:
     for row in coverage.records():
         kind = str(row["kind"])
         what = str(row["marketplace"]) if kind == "marketplace" and row["marketplace"] else KINDS.get(kind, kind)
-        groups[(_int(row["chain_id"]), str(row["chain"]), what)].append(row)
+        groups[(as_int(row["chain_id"]), str(row["chain"]), what)].append(row)
     rows = []
     for (chain_id, chain, what), members in sorted(groups.items()):
-        behind = [_int(m["blocks_behind_safe"]) for m in members if m["blocks_behind_safe"] is not None]
+        behind = [as_int(m["blocks_behind_safe"]) for m in members if m["blocks_behind_safe"] is not None]
         rows.append((chain, chain_id, what, len(members),
                      sum(1 for m in members if m["indexed_intervals"] == NOT_INDEXED),
-                     sum(_int(m["gap_blocks"]) for m in members if m["gap_blocks"] is not None),
+                     sum(as_int(m["gap_blocks"]) for m in members if m["gap_blocks"] is not None),
                      max(behind) if behind else None))
     return Table("coverage_summary", ("chain", "chain_id", "data", "sources", "sources_not_indexed", "gap_blocks",
                                       "most_blocks_behind_safe"), tuple(rows))
