@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import duckdb
 
@@ -22,6 +22,8 @@ from auditor.errors import AuditorError, StoreError
 # DuckDB rejects parameters a statement does not use, so each statement gets only the ones it names.
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 LINE_COMMENT = re.compile(r"--[^\n]*")
+
+E = TypeVar("E", bound=AuditorError)
 
 Cell = str | int | float | Decimal | bool | dt.date | None
 
@@ -32,6 +34,10 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+@overload
+def database_error(exc: duckdb.Error, context: str) -> StoreError: ...
+@overload
+def database_error(exc: duckdb.Error, context: str, error: type[E]) -> E: ...
 def database_error(exc: duckdb.Error, context: str, error: type[AuditorError] = StoreError) -> AuditorError:
     """The one translation of a DuckDB error: one line, `context: what DuckDB said` (disk full, a constraint, a
     type out of range). `error` is StoreError for the database's own failures, InputError for the user's input."""

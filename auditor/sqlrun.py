@@ -121,4 +121,4 @@ def _refusal(exc: duckdb.Error, timed_out: bool, timeout_s: float) -> InputError
         return InputError("auditor sql is read-only: writing statements are refused")
     if isinstance(exc, duckdb.OutOfMemoryException):
         return InputError(f"query needs more than auditor sql's {MEMORY_LIMIT} of memory ({text})")
-    return InputError(database_error(exc, "SQL failed", InputError).args[0])
+    return database_error(exc, "SQL failed", InputError)
