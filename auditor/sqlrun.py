@@ -38,14 +38,9 @@ class SqlResult:
     truncated: bool   # the statement had more rows than the limit: the table holds the first `limit`
 
 
-def run_sql(db_path: Path, sql: str, timeout_s: float | None = None) -> Table:
-    """Runs one read-only statement in the sandbox, stopped after timeout_s (default TIMEOUT_S), and returns at
-    most MAX_ROWS rows of its result."""
-    return query_rows(db_path, sql, timeout_s).table
-
-
 def query_rows(db_path: Path, sql: str, timeout_s: float | None = None, limit: int = MAX_ROWS) -> SqlResult:
-    """run_sql that says whether rows were left out: at most `limit` rows (1..MAX_ROWS) are fetched."""
+    """Runs one read-only statement in the sandbox, stopped after timeout_s (default TIMEOUT_S), and returns at
+    most `limit` rows (1..MAX_ROWS) of its result, saying whether more were left out."""
     if not sql.strip():
         raise InputError("give a SQL query")
     if not 1 <= limit <= MAX_ROWS:
