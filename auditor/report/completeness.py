@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import duckdb
 
 from auditor.errors import InputError
-from auditor.report.queries import Cell, Table, require_analysis, run
+from auditor.report.queries import require_analysis, run
 from auditor.report.weeks import LAST, IsoWeek, parse_week
+from auditor.sqlfile import Cell, Table
 
 EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)

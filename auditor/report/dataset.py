@@ -9,9 +9,10 @@ import duckdb
 
 from auditor.report.completeness import WeekCoverage, week_coverage
 from auditor.report.formatting import as_int
-from auditor.report.queries import Cell, Table, require_analysis, run
+from auditor.report.queries import require_analysis, run
 from auditor.report.sources import coverage_summary
 from auditor.report.weeks import IsoWeek
+from auditor.sqlfile import Cell, Table
 
 TRAILING_WEEKS = 12
 TOP_ENTITIES = 10

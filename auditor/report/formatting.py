@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from markupsafe import Markup, escape
 
-from auditor.report.queries import Cell
+from auditor.sqlfile import Cell
 from auditor.text import clean, shorten
 
 CSV_DECIMALS = 6

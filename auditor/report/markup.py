@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from auditor.report.formatting import html_cell, is_numeric, label, md_cell, wraps
-from auditor.report.queries import Cell, Table
+from auditor.sqlfile import Cell, Table
 
 EMPTY_MD = "_None._"
 EMPTY_HTML = Markup('<p class="none">None.</p>')

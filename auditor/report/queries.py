@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from auditor.errors import StoreError
-from auditor.sqlfile import Cell, Table, query, read_sql
+from auditor.sqlfile import Table, query, read_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -22,9 +22,6 @@ ANALYSIS_TABLES = (
 )
 CORE_TABLES = ("chains", "sources", "coverage", "funding")
 NO_ANALYSIS = "database has no analysis yet: run `auditor analyze --db PATH` first"
-
-__all__ = ["ANALYSIS_TABLES", "NO_ANALYSIS", "SQL_DIR", "Cell", "Table", "require_analysis", "run"]
-
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object] | None = None) -> Table:
     """Runs sql/<name>.sql with the parameters it names, taken from params."""

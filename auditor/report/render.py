@@ -20,8 +20,8 @@ import jinja2
 
 from auditor.report import formatting, markup
 from auditor.report.dataset import ADDRESSES_PER_ENTITY, ReportData
-from auditor.report.queries import Table
 from auditor.resources import package_data
+from auditor.sqlfile import Table
 
 if TYPE_CHECKING:
     from auditor.report.charts import Chart
