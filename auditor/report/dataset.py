@@ -8,7 +8,8 @@ from decimal import Decimal
 import duckdb
 
 from auditor.report.completeness import WeekCoverage, week_coverage
-from auditor.report.formatting import as_int
+from auditor.report.formatting import as_int, display
+from auditor.report.glance import Glance, glance
 from auditor.report.queries import require_analysis, run
 from auditor.report.sources import coverage_summary
 from auditor.report.weeks import IsoWeek
@@ -21,6 +22,7 @@ ADDRESSES_PER_ENTITY = 5
 # Queries whose result is one CSV each, in the order the report presents them.
 TABLE_QUERIES = (
     "headline",
+    "trend",
     "missing_estimates",
     "by_marketplace",
     "by_chain",
@@ -45,8 +47,9 @@ TABLE_QUERIES = (
 )
 
 # Tables derived in Python from the query results (each is a CSV too).
-DERIVED_TABLES = ("top_entities", "new_entities", "top_entity_addresses", "report_settings", "week_coverage",
-                  "coverage_summary")
+DERIVED_TABLES = ("at_a_glance", "top_entities", "new_entities", "top_entity_addresses", "report_settings",
+                  "week_coverage", "coverage_summary")
+RANGE_DASH = "\u2013"   # en dash, between the low and the high of a range
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class ReportData:
     week: IsoWeek
     tables: dict[str, Table]
     coverage: WeekCoverage
+    glance: Glance
 
     @property
     def previous(self) -> IsoWeek:
@@ -135,13 +139,25 @@ def collect(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> ReportData:
     tables = {name: run(con, name, params) for name in TABLE_QUERIES}
     entities = tables["entities"]
     ranks = entities.column("rank")
-    tables["top_entities"] = entities.select("top_entities", [as_int(r) <= TOP_ENTITIES for r in ranks])
+    tables["top_entities"] = with_range(entities.select("top_entities", [as_int(r) <= TOP_ENTITIES for r in ranks]))
     tables["new_entities"] = entities.select("new_entities", [bool(n) for n in entities.column("is_new")])
     tables["top_entity_addresses"] = top_addresses(tables["entity_addresses"], tables["top_entities"])
     tables["report_settings"] = report_settings()
     tables["week_coverage"] = coverage.table()
     tables["coverage_summary"] = coverage_summary(tables["coverage"])
-    return ReportData(week, tables, coverage)
+    first_screen = glance(week, tables, TOP_ENTITIES)
+    tables["at_a_glance"] = first_screen.table
+    return ReportData(week, tables, coverage, first_screen)
+
+
+def with_range(table: Table) -> Table:
+    """The table with an `h100e_range` column: low and high H100e-hours as the report shows them, joined by an
+    en dash, so one narrow column carries the estimate's range."""
+    low, high = table.column("h100e_hours_low"), table.column("h100e_hours_high")
+    ranges = [None if a is None or b is None else display(a, "h100e_hours") + RANGE_DASH + display(b, "h100e_hours")
+              for a, b in zip(low, high, strict=True)]
+    return Table(table.name, (*table.columns, "h100e_range"),
+                 tuple((*row, r) for row, r in zip(table.rows, ranges, strict=True)))
 
 
 def top_addresses(addresses: Table, top: Table) -> Table:

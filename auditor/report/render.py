@@ -56,6 +56,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         quality=clustering_quality(),
         fmt=lambda row, column: formatting.display(row[column], column),
+        md=lambda row, column: formatting.md_cell(row[column], column),
         markdown_table=markup.markdown_table,
         html_table=markup.html_table,
     )
@@ -75,6 +76,7 @@ def render_report(data: ReportData, template: str, charts: Sequence[Chart]) -> s
         week=data.week,
         previous=data.previous,
         h=data.headline,
+        g=data.glance,
         check=data.analysis_check,
         series=data.series,
         t=data.tables,

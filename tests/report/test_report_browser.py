@@ -30,6 +30,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 120
 DESKTOP = (1280, 2000)
 PHONE = (390, 1600)
+# The first screen of each: a 1280 x 800 laptop window and a 390 x 844 phone. The "at a glance" block (total,
+# trend, top entities, GPUs) must end above it; the whole demo week must read in under 6,000 px on a desktop.
+FIRST_SCREEN = {"desktop": 800, "phone": 844}
+DESKTOP_PAGE_MAX = 6000
 CSP_SCRIPT_FREE = "default-src 'none';"
 CONSOLE_LINE = re.compile(r":CONSOLE[:(]|Uncaught")
 PROBE_TAG = "layout-probe "
@@ -49,7 +53,10 @@ PROBE = """<script>
     });
     console.log("__TAG__" + JSON.stringify({
       viewport: root.clientWidth, scrollWidth: root.scrollWidth, outside: outside.slice(0, 20), charts: charts,
-      svgs: document.querySelectorAll("svg").length, tables: document.querySelectorAll("table").length}));
+      svgs: document.querySelectorAll("svg").length, tables: document.querySelectorAll("table").length,
+      height: root.scrollHeight, glanceBottom: document.getElementById("glance").getBoundingClientRect().bottom,
+      sections: Array.prototype.map.call(document.querySelectorAll("section"), function (e) {
+        return [e.id, Math.round(e.getBoundingClientRect().height)]; })}));
   }
   window.addEventListener("load", measure);
   window.addEventListener("resize", measure);
@@ -129,11 +136,14 @@ def test_report_renders_with_charts_and_no_console_messages(
     assert rendering.console == []
     assert_painted(rendering.png, size)
     layout = rendering.layout
-    assert (layout["svgs"], len(layout["charts"])) == (2, 2) and layout["tables"] >= 10
+    assert (layout["svgs"], len(layout["charts"])) == (3, 2) and layout["tables"] >= 10   # + the sparkline
     viewport = layout["viewport"]
     assert viewport == size[0]
     assert layout["scrollWidth"] <= viewport, f"the page scrolls sideways: {layout['outside']}"
     assert layout["outside"] == []
+    assert layout["glanceBottom"] <= FIRST_SCREEN[name], layout["glanceBottom"]
+    if name == "desktop":
+        assert layout["height"] < DESKTOP_PAGE_MAX, layout["sections"]
     for chart in layout["charts"]:
         assert min(300, viewport - 40) <= chart["width"] <= viewport and chart["height"] > 150, chart
         assert chart["marks"] > 50, chart  # bars, axes and ticks were drawn

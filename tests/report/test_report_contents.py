@@ -16,7 +16,24 @@ from auditor.report.dataset import ADDRESSES_PER_ENTITY, DERIVED_TABLES, TABLE_Q
 from auditor.report.formatting import csv_cell
 from auditor.report.weeks import parse_week
 
-from .conftest import A1, A2, AF, B1, BASE, BF, C1, E1, EXCHANGE, EXCHANGE_REASON, REPORT_WEEK, addr, block_at, publish
+from .conftest import (
+    A1,
+    A2,
+    AF,
+    B1,
+    BASE,
+    BF,
+    C1,
+    E1,
+    EXCHANGE,
+    EXCHANGE_REASON,
+    HIGH,
+    LOW,
+    REPORT_WEEK,
+    addr,
+    block_at,
+    publish,
+)
 
 SECTIONS = [
     "## 1. Headline",
@@ -365,3 +382,39 @@ def test_devnet_morpheus_is_not_estimated_never_zero(devnet_report: Path) -> Non
     row = next(line for line in lines[table:] if line.startswith("| morpheus |"))
     cells = dict(zip(header, (c.strip() for c in row.strip("|").split("|")), strict=True))
     assert "0.0" not in row and [v for k, v in cells.items() if k.startswith("H100e-hours")] == ["—", "—", "—"]
+
+
+def test_first_screen_answers_who_which_gpus_and_the_trend(report_dir: Path) -> None:
+    """At a glance, by hand: W07 220.0 against the 4 weeks before (W06 160, W05 10, W04 and W03 0: 42.5 a week);
+    entities cl-a 100 (W06 100), cl-b 60 (W06 20), cl-c 60 (new) of 220; GPUs H100 130, H200 60, A100 30."""
+    rows = read_csv(report_dir, "at_a_glance")
+    got = [(r["aspect"], r["label"], r["h100e_hours"], r["share_pct"], r["prev_h100e_hours"], r["change_pct"])
+           for r in rows]
+    assert got == [
+        ("this_week", "2026-W07", "220.000000", "", "", ""),
+        ("trend", "average of the 4 weeks before", "42.500000", "", "", "417.647059"),
+        ("entity", "cl-a", "100.000000", "45.454545", "100.000000", "0.000000"),
+        ("entity", "cl-b", "60.000000", "27.272727", "20.000000", "200.000000"),
+        ("entity", "cl-c", "60.000000", "27.272727", "", ""),
+        ("gpu", "H100", "130.000000", "59.090909", "", ""),
+        ("gpu", "H200", "60.000000", "27.272727", "", ""),
+        ("gpu", "A100", "30.000000", "13.636364", "", ""),
+    ]
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    glance = md[:md.index("## 1. Headline")]
+    assert "**220.0 H100e-hours** were rented without KYC in 2026-W07" in glance
+    assert "+417.6% against the average of the 4 weeks before (42.5 H100e-hours a week)" in glance
+    assert "the top 4 entities rented 100.0% of the week's H100e-hours" in glance
+    assert "`cl-b` 60.0 (27.3%; +200.0% vs last week; 2 addresses; GPUs: H100, A100, unknown)" in glance
+    assert "`cl-c` 60.0 (27.3%; none last week;" in glance
+    assert "**On which GPUs:** H100 130.0 (59.1%), H200 60.0 (27.3%), A100 30.0 (13.6%)." in glance
+
+
+def test_top_entities_show_change_range_and_gpus(report_dir: Path) -> None:
+    top = {r["cluster_id"]: r for r in read_csv(report_dir, "top_entities")}
+    assert {e: (r["prev_h100e_hours"], r["change_pct_h100e_hours"]) for e, r in top.items()} == {
+        "cl-a": ("100.000000", "0.000000"), "cl-b": ("20.000000", "200.000000"), "cl-c": ("", ""), E1: ("", "")}
+    assert top["cl-a"]["gpu_models"] == "H100, A100"   # by H100e-hours: 80 then 20
+    assert top["cl-b"]["gpu_models"] == "H100, A100, unknown"
+    assert top["cl-a"]["h100e_range"] == f"{100 * LOW:,.1f}\u2013{100 * HIGH:,.1f}"
+    assert top[E1]["h100e_range"] == ""    # no estimate, no range

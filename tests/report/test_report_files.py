@@ -48,7 +48,7 @@ def test_rerun_overwrites_in_place(ro_con: duckdb.DuckDBPyConnection, tmp_path: 
 
 def test_html_is_self_contained(report_dir: Path) -> None:
     html = (report_dir / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3   # two charts and the first screen's sparkline
     assert '<meta name="viewport"' in html and "<style>" in html
     assert not EXTERNAL_REFERENCE.search(html)
     assert "<script" not in html.lower() and "@import" not in html and "url(http" not in html

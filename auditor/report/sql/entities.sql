@@ -4,8 +4,10 @@
 -- Evidence counts cluster_evidence rows whose two addresses both belong to the cluster (all time); its strength
 -- is 'corroborated' when two or more heuristics link the cluster. Funding sources: where each of the entity's
 -- buyers got its first native coin (address_funding.funding_source), in alphabetical order.
+-- GPU models: the week's models by H100e-hours ('unknown' where the marketplace does not say); the previous week's
+-- H100e-hours and the change beside this week's, so a growing entity shows as one.
 -- Sums are exact (each value cast to DECIMAL(38, 9) first); H100e-hours are NULL where no rental has an estimate.
--- params: week_start, week_end
+-- params: week_start, week_end, prev_start
 WITH clusters AS (
     SELECT address, cluster_id, role FROM address_entities WHERE clustered
 ), members AS (
@@ -39,11 +41,27 @@ WITH clusters AS (
     GROUP BY b.entity
 ), firsts AS (
     SELECT entity, min(block_time) AS first_rental FROM attributed GROUP BY entity
+), previous AS (
+    SELECT entity, sum(h100e_hours::DECIMAL(38, 9)) AS prev_h100e_hours
+    FROM attributed
+    WHERE block_time >= $prev_start AND block_time < $week_start
+    GROUP BY entity
+), models AS (
+    SELECT entity, coalesce(gpu_model, 'unknown') AS gpu, sum(h100e_hours::DECIMAL(38, 9)) AS hours, count(*) AS n
+    FROM attributed
+    WHERE block_time >= $week_start AND block_time < $week_end
+    GROUP BY ALL
+), gpus AS (
+    SELECT entity, string_agg(gpu, ', ' ORDER BY gpu = 'unknown', hours DESC NULLS LAST, n DESC, gpu) AS gpu_models
+    FROM models
+    GROUP BY entity
 ), activity AS (
     SELECT
         entity,
         bool_and(clustered) AS clustered,
         sum(h100e_hours::DECIMAL(38, 9)) AS h100e_hours,
+        sum(h100e_hours_low::DECIMAL(38, 9)) AS h100e_hours_low,
+        sum(h100e_hours_high::DECIMAL(38, 9)) AS h100e_hours_high,
         count(*) AS rentals,
         count(*) FILTER (WHERE h100e_hours IS NULL) AS rentals_without_estimate,
         count(DISTINCT buyer) AS active_buyers,
@@ -63,6 +81,12 @@ SELECT
     a.active_buyers,
     a.marketplaces,
     a.h100e_hours,
+    a.h100e_hours_low,
+    a.h100e_hours_high,
+    p.prev_h100e_hours,
+    CASE WHEN p.prev_h100e_hours IS NULL OR p.prev_h100e_hours = 0 OR a.h100e_hours IS NULL THEN NULL
+         ELSE 100 * (a.h100e_hours - p.prev_h100e_hours) / p.prev_h100e_hours END AS change_pct_h100e_hours,
+    g.gpu_models,
     a.rentals,
     a.rentals_without_estimate,
     a.payment_usd,
@@ -87,4 +111,6 @@ LEFT JOIN members AS m ON a.clustered AND m.cluster_id = a.entity
 LEFT JOIN evidence AS ev ON a.clustered AND ev.cluster_id = a.entity
 LEFT JOIN funding_sources AS fs ON fs.entity = a.entity
 LEFT JOIN entities AS en ON en.cluster_id = a.entity
+LEFT JOIN previous AS p ON p.entity = a.entity
+LEFT JOIN gpus AS g ON g.entity = a.entity
 ORDER BY rank
