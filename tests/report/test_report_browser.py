@@ -55,6 +55,9 @@ PROBE = """<script>
       viewport: root.clientWidth, scrollWidth: root.scrollWidth, outside: outside.slice(0, 20), charts: charts,
       svgs: document.querySelectorAll("svg").length, tables: document.querySelectorAll("table").length,
       height: root.scrollHeight, glanceBottom: document.getElementById("glance").getBoundingClientRect().bottom,
+      clipped: Array.prototype.filter.call(document.querySelectorAll(".scroll"), function (b) {
+        return b.scrollWidth > b.clientWidth + 0.5; }).map(function (b) {
+        return b.closest("section").id + ": " + b.querySelector("th").parentElement.textContent.slice(0, 60); }),
       sections: Array.prototype.map.call(document.querySelectorAll("section"), function (e) {
         return [e.id, Math.round(e.getBoundingClientRect().height)]; })}));
   }
@@ -144,6 +147,8 @@ def test_report_renders_with_charts_and_no_console_messages(
     assert layout["glanceBottom"] <= FIRST_SCREEN[name], layout["glanceBottom"]
     if name == "desktop":
         assert layout["height"] < DESKTOP_PAGE_MAX, layout["sections"]
+        key = [c for c in layout["clipped"] if c.split(":")[0] in ("headline", "breakdown", "top-entities")]
+        assert key == [], f"tables that scroll sideways at {size[0]} px: {key}"
     for chart in layout["charts"]:
         assert min(300, viewport - 40) <= chart["width"] <= viewport and chart["height"] > 150, chart
         assert chart["marks"] > 50, chart  # bars, axes and ticks were drawn
