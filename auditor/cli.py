@@ -13,7 +13,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -25,6 +25,8 @@ from auditor import defaults, terminal
 from auditor.errors import AuditorError, InputError, Interrupted
 
 if TYPE_CHECKING:  # commands import what they need when they run: `--help` stays quick
+    from collections.abc import Iterator
+
     from auditor.sqlfile import Table
     from auditor.sync import ChainSummary
 
@@ -263,23 +265,53 @@ def sql(
     file: Annotated[Path | None, typer.Option("--file", "-f", dir_okay=False,
                                               help="Read the statement from this file (- for stdin).")] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(help="Print at most this many rows (a note says when more exist).")]
-    = defaults.SQL_MAX_ROWS,
+    limit: Annotated[int | None, typer.Option(
+        help=f"Print at most this many rows; a note says when more exist. Default: {defaults.SQL_TABLE_ROWS:,} "
+             f"in the table view (at most {defaults.SQL_MAX_ROWS:,}), every row in csv and json, which are "
+             "written as they come.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Stop the query after this long.")]
     = defaults.SQL_TIMEOUT_S,
 ) -> None:
     """Run one read-only SQL statement on the database, in a sandbox: no files, network or extensions (use the
     DuckDB CLI for those), bounded memory and time. NULL shows as NULL in the table view, as an empty field in
     CSV and null in JSON."""
-    from auditor.sqlrun import query_rows
+    from auditor.sqlrun import query_rows, stream_rows
 
     if format not in ("table", "csv", "json"):
         raise InputError("--format must be table, csv or json")
-    result = query_rows(db, _statement(query, file), timeout, limit)
-    _render(result.table, format, null="NULL")
-    if result.truncated:
-        _say(f"note: only the first {limit:,} rows are shown; more exist (raise --limit, up to "
-             f"{defaults.SQL_MAX_ROWS:,}, or narrow the query)")
+    statement = _statement(query, file)
+    if format == "table":
+        shown = defaults.SQL_TABLE_ROWS if limit is None else limit
+        result = query_rows(db, statement, timeout, shown)
+        _render(result.table, format, null="NULL")
+        truncated = result.truncated
+        more = f"raise --limit, up to {defaults.SQL_MAX_ROWS:,}, use --format csv, or narrow the query"
+    else:
+        shown = defaults.SQL_MAX_STREAM_ROWS if limit is None else limit
+        with stream_rows(db, statement, timeout, shown) as stream:
+            _stream(stream.columns, stream.types, stream.batches(), format)
+            truncated = stream.truncated
+        more = "raise --limit or narrow the query"
+    if truncated:
+        _say(f"note: only the first {shown:,} rows are shown; more exist ({more})")
+
+
+def _stream(columns: tuple[str, ...], types: tuple[str, ...], batches: Iterator[list[Any]], fmt: str) -> None:
+    """csv or json written batch by batch, in the same shape _render gives a whole table."""
+    out = sys.stdout
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([terminal.plain(c) for c in columns])
+        for batch in batches:
+            writer.writerows(terminal.csv_rows(types, batch))
+        return
+    first = True
+    for batch in batches:
+        for record in terminal.json_records(columns, types, batch):
+            text = orjson.dumps(record, default=terminal.json_default, option=orjson.OPT_INDENT_2).decode()
+            out.write(("[\n" if first else ",\n") + "  " + text.replace("\n", "\n  "))
+            first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def _statement(query: str | None, file: Path | None) -> str:

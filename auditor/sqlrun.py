@@ -9,8 +9,11 @@ and the configuration locked. Exactly one statement runs, and only a read; a tim
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -19,7 +22,9 @@ from auditor.errors import InputError
 from auditor.sqlfile import Table, bind, database_error, first_line, read_sql
 from auditor.store.db import open_db
 
-MAX_ROWS = defaults.SQL_MAX_ROWS
+MAX_ROWS = defaults.SQL_MAX_ROWS              # rows a table view (held in memory, laid out whole) may show
+MAX_STREAM_ROWS = defaults.SQL_MAX_STREAM_ROWS  # rows csv and json (written as they come) may write
+BATCH_ROWS = 10_000                             # rows fetched, then written, at a time
 TIMEOUT_S = defaults.SQL_TIMEOUT_S
 MEMORY_LIMIT = "1GB"
 THREADS = 2                   # the box also runs index and analyze
@@ -41,17 +46,80 @@ class SqlResult:
 def query_rows(db_path: Path, sql: str, timeout_s: float | None = None, limit: int = MAX_ROWS) -> SqlResult:
     """Runs one read-only statement in the sandbox, stopped after timeout_s (default TIMEOUT_S), and returns at
     most `limit` rows (1..MAX_ROWS) of its result, saying whether more were left out."""
+    _check_limit(limit, MAX_ROWS)
+    with stream_rows(db_path, sql, timeout_s, limit) as stream:
+        rows = tuple(row for batch in stream.batches() for row in batch)
+        return SqlResult(Table("", stream.columns, rows), stream.truncated)
+
+
+class RowStream:
+    """A running statement's rows in batches, at most `limit` in all; `truncated` says, once the batches are
+    exhausted, whether the statement had more."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, limit: int, refuse: Any) -> None:
+        self.columns: tuple[str, ...] = tuple(d[0] for d in cursor.description or ())
+        self.types: tuple[str, ...] = tuple(str(d[1]) for d in cursor.description or ())
+        self.truncated = False
+        self._cursor, self._limit, self._refuse = cursor, limit, refuse
+
+    def batches(self) -> Iterator[list[Any]]:
+        if not self.columns:
+            return
+        left = self._limit
+        while left > 0:
+            try:
+                batch = self._cursor.fetchmany(min(BATCH_ROWS, left))
+            except duckdb.Error as exc:
+                raise self._refuse(exc) from None
+            if not batch:
+                return
+            left -= len(batch)
+            yield batch   # DuckDB's rows are tuples already
+        try:
+            self.truncated = bool(self._cursor.fetchmany(1))
+        except duckdb.Error as exc:
+            raise self._refuse(exc) from None
+
+
+@contextmanager
+def stream_rows(db_path: Path, sql: str, timeout_s: float | None = None,
+                limit: int = MAX_STREAM_ROWS) -> Iterator[RowStream]:
+    """Like query_rows, but the rows come in batches as the caller consumes them (csv and json output), so
+    memory does not grow with the result; the timeout covers the statement until its last row is read."""
     if not sql.strip():
         raise InputError("give a SQL query")
-    if not 1 <= limit <= MAX_ROWS:
-        raise InputError(f"--limit must be between 1 and {MAX_ROWS:,}")
+    _check_limit(limit, MAX_STREAM_ROWS)
     timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     if not timeout_s > 0 or timeout_s == float("inf"):
         raise InputError("--timeout must be a positive number of seconds")
     with open_db(db_path, read_only=True) as con:
         lock_down(con)
         statement = single_read(con, sql)
-        return _run(con, statement, timeout_s, limit)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            con.interrupt()
+
+        def refuse(exc: duckdb.Error) -> InputError:
+            return _refusal(exc, timed_out.is_set(), timeout_s)
+
+        timer = threading.Timer(timeout_s, stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            try:
+                cursor = con.execute(statement)
+            except duckdb.Error as exc:
+                raise refuse(exc) from None
+            yield RowStream(cursor, limit, refuse)
+        finally:
+            timer.cancel()
+
+
+def _check_limit(limit: int, most: int) -> None:
+    if not 1 <= limit <= most:
+        raise InputError(f"--limit must be between 1 and {most:,}")
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
@@ -79,27 +147,6 @@ def single_read(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
         raise InputError(f"auditor sql runs only reads ({READ_FORMS}); a {kind} statement is refused: "
                          "for files or writes use the DuckDB CLI on a copy of the database")
     return statement
-
-
-def _run(con: duckdb.DuckDBPyConnection, statement: duckdb.Statement, timeout_s: float, limit: int) -> SqlResult:
-    timed_out = threading.Event()
-
-    def stop() -> None:
-        timed_out.set()
-        con.interrupt()
-
-    timer = threading.Timer(timeout_s, stop)
-    timer.daemon = True
-    timer.start()
-    try:
-        cur = con.execute(statement)
-        columns = tuple(d[0] for d in cur.description or ())
-        rows = tuple(tuple(r) for r in cur.fetchmany(limit + 1)) if columns else ()
-    except duckdb.Error as exc:
-        raise _refusal(exc, timed_out.is_set(), timeout_s) from None
-    finally:
-        timer.cancel()
-    return SqlResult(Table("", columns, rows[:limit]), len(rows) > limit)
 
 
 def _refusal(exc: duckdb.Error, timed_out: bool, timeout_s: float) -> InputError:

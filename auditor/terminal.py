@@ -8,7 +8,7 @@ as escapes, and any http(s) URL in a message is shown redacted (keys live in URL
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from rich.table import Table as RichTable
@@ -50,9 +50,12 @@ def rich_table(table: Table, null: str = "") -> RichTable:
     return out
 
 
+_AS_IS = frozenset({type(None), bool, int, float, Decimal})   # exact types: a set lookup, not isinstance of a union
+
+
 def csv_value(value: object) -> object:
     """A CSV cell: text cleaned, newlines kept (the csv writer quotes them); numbers and NULL as they are."""
-    if value is None or isinstance(value, bool | int | float | Decimal):
+    if type(value) in _AS_IS:
         return value
     return clean(str(value), keep_newlines=True)
 
@@ -71,3 +74,36 @@ def json_value(value: object) -> object:
 def json_default(value: object) -> object:
     """Exact sums (DECIMAL) stay numbers in JSON; anything else orjson lacks (dates, UUIDs, blobs) becomes text."""
     return float(value) if isinstance(value, Decimal) else plain(value)
+
+
+# DuckDB column types whose Python values are numbers, booleans or NULL: nothing in them can act on a reader.
+NUMERIC_TYPES = frozenset({"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                           "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"})
+
+
+def text_columns(types: Sequence[str]) -> list[int]:
+    """The columns that can hold text, by DuckDB type: only they need cleaning."""
+    return [i for i, t in enumerate(types) if t not in NUMERIC_TYPES and not t.startswith("DECIMAL")]
+
+
+def csv_rows(types: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """Rows as csv_value makes them, touching only the columns that can hold text (a numeric column is passed
+    through whole): a large `auditor sql --format csv` spends its time writing, not re-checking numbers."""
+    risky = text_columns(types)
+    for row in rows:
+        cells = list(row)
+        for i in risky:
+            cells[i] = csv_value(cells[i])
+        yield cells
+
+
+def json_records(columns: Sequence[str], types: Sequence[str],
+                 rows: Iterable[Sequence[object]]) -> Iterator[dict[str, object]]:
+    """Rows as the records json_value makes of them, keys cleaned once, only text-capable columns checked."""
+    keys = [plain(c) for c in columns]
+    risky = text_columns(types)
+    for row in rows:
+        cells = list(row)
+        for i in risky:
+            cells[i] = json_value(cells[i])
+        yield dict(zip(keys, cells, strict=True))

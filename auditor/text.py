@@ -13,6 +13,7 @@ import re
 # All C0 controls (newline too: it breaks a table row or a terminal line; formats that quote it opt in), DEL and
 # C1; the bidi marks, embeddings, overrides and isolates; zero-width and other invisible formatting marks.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -23,9 +24,8 @@ def _escape(match: re.Match[str]) -> str:
 def clean(text: str, keep_newlines: bool = False) -> str:
     """`text` with every control, bidi and invisible formatting character shown as a \\xNN or \\uNNNN escape;
     keep_newlines leaves "\\n" as it is (for multi-line cells of formats that quote them)."""
-    if keep_newlines:
-        return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
-    return _UNSAFE.sub(_escape, text)
+    unsafe = _UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE
+    return unsafe.sub(_escape, text) if unsafe.search(text) else text   # most text is clean: no copy
 
 
 def shorten(text: str, limit: int) -> str:

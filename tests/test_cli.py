@@ -5,10 +5,13 @@ from __future__ import annotations
 import http.server
 import io
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from auditor.cli import app, main
@@ -217,6 +220,9 @@ def test_sql_tells_the_truth(capsys: pytest.CaptureFixture[str], tiny_db: Path, 
     assert code == 0 and "NULL" in out.splitlines()[3]            # NULL visible, the empty string empty
     code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--limit", "3", "SELECT * FROM range(5)")
     assert code == 0 and out.count("│") == 3 * 2 and "only the first 3 rows are shown" in err
+    code, out, err = run(capsys, "sql", "--db", str(tiny_db), "SELECT * FROM range(5000)")
+    assert code == 0 and out.count("│") == 1000 * 2   # the table view shows a screenful by default
+    assert "only the first 1,000 rows are shown" in err and "--format csv" in err
     code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--limit", "5", "SELECT * FROM range(5)")
     assert code == 0 and "only the first" not in err
     big = tmp_path / "big.sql"
@@ -229,3 +235,33 @@ def test_sql_tells_the_truth(capsys: pytest.CaptureFixture[str], tiny_db: Path, 
     code, _, err = run(capsys, "sql", "--db", str(tiny_db), "SELECT 1", "-f", str(big))
     assert code == 1
     assert_one_line_error(err)
+
+
+def test_sql_streams_csv_and_json_beyond_the_table_views_cap(capsys: pytest.CaptureFixture[str],
+                                                              tiny_db: Path) -> None:
+    """csv and json are written batch by batch with no row cap by default (the table view stops at 1,000,000);
+    json has exactly the shape of one orjson document; --limit still cuts and says so."""
+    code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--format", "csv",
+                         "SELECT range AS n FROM range(1200000)")
+    lines = out.splitlines()
+    assert code == 0 and err == "" and len(lines) == 1_200_001 and lines[1] == "0" and lines[-1] == "1199999"
+    query = ("SELECT * FROM (VALUES (1, NULL, 'a\nb', 1.5::DECIMAL(10, 2)), (2, 'x', '', NULL)) t(i, s, t, d) "
+             "ORDER BY i")
+    code, out, _ = run(capsys, "sql", "--db", str(tiny_db), "--format", "json", query)
+    assert code == 0 and orjson.loads(out) == [{"i": 1, "s": None, "t": "a\nb", "d": 1.5},
+                                               {"i": 2, "s": "x", "t": "", "d": None}]
+    assert out.startswith("[\n  {\n    \"i\": 1,") and out.endswith("\n  }\n]\n")
+    code, out, _ = run(capsys, "sql", "--db", str(tiny_db), "--format", "json", "SELECT 1 AS a WHERE false")
+    assert code == 0 and out == "[]\n"
+    code, out, err = run(capsys, "sql", "--db", str(tiny_db), "--format", "csv", "--limit", "25000",
+                         "SELECT * FROM range(30000)")
+    assert code == 0 and len(out.splitlines()) == 25_001 and "only the first 25,000 rows are shown" in err
+
+
+def test_sql_into_a_closed_pipe_stops_quietly(tiny_db: Path) -> None:
+    """`auditor sql ... | head -1`: the reader leaves after one line; no traceback, no error line (the rows are
+    streamed, so the writer meets the closed pipe long before the 5,000,000th row)."""
+    command = f"{sys.executable} -m auditor sql --db {tiny_db} --format csv 'SELECT * FROM range(5000000)' | head -1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "range\n" and result.stderr == ""
+    assert result.returncode == 1   # click's answer to EPIPE: exit 1, stdout and stderr pacified
