@@ -82,11 +82,11 @@ def build_ledger(market: Market, txs: tuple[Tx, ...]) -> Ledger:
             entries.append(Entry(d.close_height, d.depositor, d.denom, _floor(d.deposit - paid)))
         for bid in d.bids:
             entries.append(Entry(bid.height, bid.provider, UAKT, -MIN_DEPOSIT))
-            lease = lease_of(d, bid.gseq)
-            if lease is not None and lease.provider == bid.provider:
-                back = lease.close_height
-            elif lease is not None:
-                back = lease.open_height
+            won = lease_of(d, bid.gseq)
+            if won is not None and won.provider == bid.provider:
+                back = won.close_height
+            elif won is not None:
+                back = won.open_height
             else:
                 back = d.close_height
             if back is not None:

@@ -16,7 +16,7 @@ DEC_PLACES = Decimal(10) ** -18
 
 def dec(amount: Decimal | int) -> str:
     """A cosmos LegacyDec as JSON: always 18 decimals."""
-    return str(Decimal(amount).quantize(DEC_PLACES))
+    return format(Decimal(amount).quantize(DEC_PLACES), "f")
 
 
 def dec_coin(denom: str, amount: Decimal | int) -> Json:

@@ -189,16 +189,16 @@ def plan_txs(market: Market) -> tuple[Tx, ...]:
         msg, events = send(who.exchange, funder, total)
         drafts.append(_Draft(g + 5 + i, 0, who.exchange, "", (msg,), tuple(events)))
     for address, first in sorted(first_dseq.items()):
-        owner = owners[address]
+        party = owners[address]
         height = max(g + 20, first - rng.randint(30, 500))
-        if owner.kind == "card":
-            messages, events = _grants(owner.funder, address)
-            drafts.append(_Draft(height, 1, owner.funder, "", messages, tuple(events)))
+        if party.kind == "card":
+            messages, events = _grants(party.funder, address)
+            drafts.append(_Draft(height, 1, party.funder, "", messages, tuple(events)))
         else:
             extra = rng.randint(1, MAX_EXTRA_UAKT // 1_000_000) * 1_000_000
             amounts = {denom: amount + (extra if denom == UAKT else 0) for denom, amount in needs[address].items()}
-            msg, events = send(owner.funder, address, amounts)
-            drafts.append(_Draft(height, 1, owner.funder, "", (msg,), tuple(events)))
+            msg, events = send(party.funder, address, amounts)
+            drafts.append(_Draft(height, 1, party.funder, "", (msg,), tuple(events)))
     for d in market.deployments:
         drafts.extend(_deployment_drafts(d, owners[d.owner].funder if owners[d.owner].kind == "card" else ""))
     drafts.sort(key=lambda t: (t.height, t.order, t.signer, json.dumps(t.messages, sort_keys=True)))

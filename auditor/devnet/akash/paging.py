@@ -1,0 +1,104 @@
+"""cosmos.base.query.v1beta1 pagination and the gateway's query-parameter parsing, with its error texts.
+
+As cosmos-sdk types/query/pagination.go: `pagination.key` (base64) or `pagination.offset`, not both; limit 0
+means the default; `total` is counted only when `count_total` is set and no key is given (else "0"); the
+`next_key` is null on the last page. Unlike a real node the limit is capped at MAX_LIMIT.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from auditor.devnet.akash.shapes import Json
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+INVALID_ARGUMENT = 3
+NOT_FOUND = 5
+UNIMPLEMENTED = 12
+_KEY_PREFIX = b"\x01"
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+
+class ApiError(Exception):
+    """An answer the gateway gives as google.rpc.Status: gRPC code, HTTP status, message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def http_status(self) -> int:
+        return {INVALID_ARGUMENT: 400, NOT_FOUND: 404, UNIMPLEMENTED: 501}.get(self.code, 500)
+
+
+def parse_uint(query: Mapping[str, str], name: str, default: int = 0) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise ApiError(INVALID_ARGUMENT,
+                       f'type mismatch, parameter: {name}, error: strconv.ParseUint: parsing "{raw}": invalid syntax')
+    return int(raw)
+
+
+def parse_bool(query: Mapping[str, str], name: str) -> bool:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return False
+    if raw in _TRUE or raw in _FALSE:
+        return raw in _TRUE
+    raise ApiError(INVALID_ARGUMENT,
+                   f'type mismatch, parameter: {name}, error: strconv.ParseBool: parsing "{raw}": invalid syntax')
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    key: str | None
+    offset: int
+    limit: int
+    count_total: bool
+    reverse: bool
+
+
+def parse_page(query: Mapping[str, str]) -> PageRequest:
+    raw_key = query.get("pagination.key") or None
+    key = None
+    if raw_key is not None:
+        try:
+            decoded = base64.b64decode(raw_key.replace("-", "+").replace("_", "/") + "=" * (-len(raw_key) % 4),
+                                       validate=True)
+        except binascii.Error as exc:
+            raise ApiError(INVALID_ARGUMENT, f"type mismatch, parameter: pagination.key, error: {exc}") from exc
+        if not decoded.startswith(_KEY_PREFIX):
+            raise ApiError(INVALID_ARGUMENT, "invalid request: invalid pagination key")
+        key = decoded[len(_KEY_PREFIX):].decode(errors="replace")
+    offset = parse_uint(query, "pagination.offset")
+    if key is not None and offset > 0:
+        raise ApiError(INVALID_ARGUMENT, "invalid request, either offset or key is expected, got both")
+    limit = parse_uint(query, "pagination.limit") or DEFAULT_LIMIT
+    return PageRequest(key, offset, min(limit, MAX_LIMIT), parse_bool(query, "pagination.count_total"),
+                       parse_bool(query, "pagination.reverse"))
+
+
+def encode_key(sort_key: str) -> str:
+    return base64.b64encode(_KEY_PREFIX + sort_key.encode()).decode()
+
+
+def paginate(items: Sequence[tuple[str, Json]], page: PageRequest) -> tuple[list[Json], Json]:
+    """One page of (sort key, item) pairs, already sorted ascending by key, and its PageResponse."""
+    ordered = list(reversed(items)) if page.reverse else list(items)
+    if page.key is not None:
+        start = next((i for i, (k, _) in enumerate(ordered) if (k <= page.key if page.reverse else k >= page.key)),
+                     len(ordered))
+    else:
+        start = page.offset
+    chosen = ordered[start:start + page.limit]
+    rest = ordered[start + page.limit:]
+    total = str(len(items)) if page.count_total and page.key is None else "0"
+    return [item for _, item in chosen], {"next_key": encode_key(rest[0][0]) if rest else None, "total": total}
