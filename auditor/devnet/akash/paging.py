@@ -1,8 +1,9 @@
 """cosmos.base.query.v1beta1 pagination and the gateway's query-parameter parsing, with its error texts.
 
 As cosmos-sdk types/query/pagination.go: `pagination.key` (base64) or `pagination.offset`, not both; limit 0
-means the default; `total` is counted only when `count_total` is set and no key is given (else "0"); the
-`next_key` is null on the last page. Unlike a real node the limit is capped at MAX_LIMIT.
+means the default (and then, as there, the total is counted); `total` is counted when `count_total` is set or
+no limit is given, never with a key (then "0"); the `next_key` is null on the last page. Unlike a real node
+the limit is capped at MAX_LIMIT.
 """
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def parse_page(query: Mapping[str, str]) -> PageRequest:
     offset = parse_uint(query, "pagination.offset")
     if key is not None and offset > 0:
         raise ApiError(INVALID_ARGUMENT, "invalid request, either offset or key is expected, got both")
-    limit = parse_uint(query, "pagination.limit") or DEFAULT_LIMIT
-    return PageRequest(key, offset, min(limit, MAX_LIMIT), parse_bool(query, "pagination.count_total"),
+    limit = parse_uint(query, "pagination.limit")
+    count_total = parse_bool(query, "pagination.count_total") or limit == 0
+    return PageRequest(key, offset, min(limit or DEFAULT_LIMIT, MAX_LIMIT), count_total,
                        parse_bool(query, "pagination.reverse"))
 
 
