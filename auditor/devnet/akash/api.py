@@ -24,6 +24,7 @@ from auditor.devnet.akash.cosmos import (
     tx_matches,
     tx_response,
 )
+from auditor.devnet.akash.model import Deployment, Market
 from auditor.devnet.akash.paging import (
     INVALID_ARGUMENT,
     NOT_FOUND,
@@ -32,7 +33,6 @@ from auditor.devnet.akash.paging import (
     parse_page,
     parse_uint,
 )
-from auditor.devnet.akash.plan import Deployment, Market
 from auditor.devnet.akash.shapes import Json
 from auditor.devnet.akash.txs import Tx, plan_txs
 

@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from auditor.devnet.akash.catalog import DENOMS, MIN_DEPOSIT, TX_FEE_UAKT, UAKT
 from auditor.devnet.akash.funding import funders
-from auditor.devnet.akash.plan import Market, lease_paid
+from auditor.devnet.akash.model import Market, lease_paid
 from auditor.devnet.akash.txs import Tx
 from auditor.devnet.akash.view import lease_of
 

@@ -8,7 +8,7 @@ beside each lease and a v1beta3 escrow Account beside each bid. The same plan an
 from __future__ import annotations
 
 from auditor.devnet.akash.catalog import MIN_DEPOSIT, UAKT
-from auditor.devnet.akash.plan import Bid, Deployment, Group, Lease
+from auditor.devnet.akash.model import Bid, Deployment, Group, Lease
 from auditor.devnet.akash.shapes import Json, coin, dec_coin, group_spec, resources
 from auditor.devnet.akash.view import bid_state, lease_state, order_state, payment_amounts
 

@@ -14,8 +14,9 @@ from types import TracebackType
 from aiohttp import web
 
 from auditor.devnet.akash.api import AkashApi
+from auditor.devnet.akash.model import Sizes
 from auditor.devnet.akash.paging import UNIMPLEMENTED, ApiError
-from auditor.devnet.akash.plan import Sizes, plan_market
+from auditor.devnet.akash.plan import plan_market
 from auditor.devnet.akash.shapes import Json, error_body
 
 HOST = "127.0.0.1"

@@ -8,7 +8,7 @@ import base64
 from decimal import Decimal
 from typing import Any
 
-from auditor.devnet.akash.plan import Group, Resources
+from auditor.devnet.akash.model import Group, Resources
 
 Json = dict[str, Any]
 DEC_PLACES = Decimal(10) ** -18

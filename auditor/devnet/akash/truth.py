@@ -22,7 +22,7 @@ from auditor.devnet.akash.api import AkashApi
 from auditor.devnet.akash.catalog import BLOCK_SECONDS, CHAIN_ID, PRICING_BOT, REASON_NAMES
 from auditor.devnet.akash.cosmos import iso
 from auditor.devnet.akash.funding import funders
-from auditor.devnet.akash.plan import lease_paid
+from auditor.devnet.akash.model import lease_paid
 from auditor.devnet.akash.shapes import dec
 
 _CLOSED_BY = {1: "owner", 10000: "provider", 10001: "provider", 10002: "provider", 10003: "provider",

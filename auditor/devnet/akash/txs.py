@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from auditor.devnet.akash.catalog import MIN_DEPOSIT, REASON_NAMES, TX_FEE_UAKT, UACT, UAKT, USDC_IBC
 from auditor.devnet.akash.funding import funders
-from auditor.devnet.akash.plan import Deployment, Market
+from auditor.devnet.akash.model import Deployment, Market
 from auditor.devnet.akash.shapes import Json, b64, bid_id, coin, dec_coin, deployment_id, group_spec, resources
 
 Attr = tuple[str, str]

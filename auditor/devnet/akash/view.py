@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from auditor.devnet.akash.catalog import MIN_DEPOSIT, REASON_NAMES, UAKT
-from auditor.devnet.akash.plan import Bid, Deployment, Group, Lease, Market, Provider, lease_paid
+from auditor.devnet.akash.model import Bid, Deployment, Group, Lease, Market, Provider, lease_paid
 from auditor.devnet.akash.shapes import (
     Json,
     attributes,

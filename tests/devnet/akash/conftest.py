@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from auditor.devnet.akash.plan import Sizes
+from auditor.devnet.akash.model import Sizes
 from auditor.devnet.akash.server import AkashNode
 
 SEED = 3

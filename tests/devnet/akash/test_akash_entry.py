@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from auditor.devnet.akash.plan import Sizes
+from auditor.devnet.akash.model import Sizes
 from auditor.devnet.akash.server import AkashNode
 
 STARTUP = 30.0

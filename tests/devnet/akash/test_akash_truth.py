@@ -12,7 +12,8 @@ from bech32 import bech32_decode
 
 from auditor.devnet.akash.api import AkashApi
 from auditor.devnet.akash.catalog import DENOMS, PRICING_BOT, USDC_IBC
-from auditor.devnet.akash.plan import Sizes, plan_market
+from auditor.devnet.akash.model import Sizes
+from auditor.devnet.akash.plan import plan_market
 from auditor.devnet.akash.server import AkashNode
 from auditor.devnet.akash.truth import truth_document, write_truth
 from tests.devnet.akash.conftest import SEED, SIZES, Get
