@@ -20,6 +20,9 @@ from google.protobuf.message import Message
 from tests.devnet.akash.conftest import Get
 
 REAL_LEASES = Path(__file__).parent / "fixtures" / "leases_list_v1beta5.json"
+# The GPU part of chain-sdk testdata/sdl/output-fixtures/v2.0/gpu-basic/group-specs.json, an official SDL parser
+# output, as the project's reference notes (shared/reference/akash/README.md) quote it.
+SDL_GPU = {"units": {"val": "1"}, "attributes": [{"key": "vendor/nvidia/model/rtx3080", "value": "true"}]}
 # chain-sdk go/sdl/gpu.go: vendor/<vendor>/model/<model>[/ram/<size>][/interface/<pcie|sxm>], value "true"
 GPU_KEY = re.compile(r"^vendor/nvidia/model/(\*|[a-z0-9]+)(/ram/\d+Gi)?(/interface/(pcie|sxm))?$")
 
@@ -105,5 +108,7 @@ def test_group_specs_parse_as_sdl_group_specs_and_name_gpus_by_the_grammar(get: 
     assert gpu_attributes and all(GPU_KEY.match(a["key"]) and a["value"] == "true" for a in gpu_attributes)
     keys = {a["key"] for a in gpu_attributes}
     assert "vendor/nvidia/model/*" in keys and any(k.endswith("/interface/sxm") for k in keys)
+    assert all(structure(unit["resource"]["gpu"]) == structure(SDL_GPU)
+               for s in specs for unit in s["resources"] if unit["resource"]["gpu"]["attributes"])
     cpu_only = [unit for s in specs for unit in s["resources"] if unit["resource"]["gpu"]["units"]["val"] == "0"]
     assert cpu_only and all(unit["resource"]["gpu"]["attributes"] == [] for unit in cpu_only)
