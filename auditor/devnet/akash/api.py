@@ -2,7 +2,9 @@
 
 No HTTP here: server.py maps paths to these and ApiError to the gateway's error answer. Filters follow the
 filter messages of the protos (a zero dseq/gseq/oseq/bseq or an empty string filters nothing; a state that is
-not one of the enum's names is refused with "invalid state value").
+not one of the enum's names is refused with "invalid state value"). Deployment and v1beta5 market lists page
+as Akash's queriers do (paging.paginate_akash); the legacy v1beta4 market lists, providers and bank balances
+with cosmos-sdk's Paginate.
 """
 
 from __future__ import annotations
@@ -28,8 +30,13 @@ from auditor.devnet.akash.model import Deployment, Market
 from auditor.devnet.akash.paging import (
     INVALID_ARGUMENT,
     NOT_FOUND,
+    OWNER_PATH,
+    PROVIDER_PATH,
+    STATE_PATH,
     ApiError,
+    Listed,
     paginate,
+    paginate_akash,
     parse_page,
     parse_uint,
 )
@@ -67,6 +74,21 @@ def _ids_match(f: Filters, owner: str, dseq: int, gseq: int = 0, provider: str =
     return ((not f.owner or f.owner == owner) and (not f.dseq or f.dseq == dseq)
             and (not f.gseq or f.gseq == gseq) and (not f.oseq or f.oseq == 1)
             and (not f.provider or f.provider == provider))
+
+
+def _valid(address: str, what: str) -> None:
+    try:
+        if decode(address)[0] == ACCOUNT_HRP:
+            return
+    except ValueError:
+        pass
+    raise ApiError(INVALID_ARGUMENT, f"invalid {what} address")
+
+
+def _path(f: Filters, by_provider: bool = True) -> int:
+    if f.owner:
+        return OWNER_PATH
+    return PROVIDER_PATH if by_provider and f.provider else STATE_PATH
 
 
 def _sort_key(owner: str, dseq: int, gseq: int | None = None, provider: str | None = None) -> str:
@@ -174,19 +196,18 @@ class AkashApi:
     # akash
     def deployments(self, version: str, query: Query, at: int) -> Json:
         f = _filters(query, DEPLOYMENT_STATES)
-        items = [(_sort_key(d.owner, d.dseq), view.deployment_json(d, at, version))
-                 for d in view.live_deployments(self.market, at)
-                 if _ids_match(f, d.owner, d.dseq) and (not f.state or view.deployment_state(d, at) == f.state)]
-        page, pagination = paginate(items, parse_page(query))
+        items = [Listed(_sort_key(d.owner, d.dseq), view.deployment_state(d, at), view.deployment_json(d, at, version))
+                 for d in view.live_deployments(self.market, at) if _ids_match(f, d.owner, d.dseq)]
+        # x/deployment's querier has only the state path: an owner filter does not change the order
+        page, pagination = paginate_akash(items, query, DEPLOYMENT_STATES, STATE_PATH)
         return {"deployments": page, "pagination": pagination}
 
     def _deployment(self, query: Query, at: int, prefix: str = "id.") -> Deployment:
         owner, dseq = query.get(prefix + "owner", ""), parse_uint(query, prefix + "dseq")
-        if not owner or not dseq:
-            raise ApiError(INVALID_ARGUMENT, "invalid request: empty owner or dseq")
+        _valid(owner, "owner")
         found = next((d for d in view.live_deployments(self.market, at) if d.owner == owner and d.dseq == dseq), None)
         if found is None:
-            raise ApiError(NOT_FOUND, "deployment not found")
+            raise ApiError(NOT_FOUND, "Deployment not found")
         return found
 
     def deployment(self, version: str, query: Query, at: int) -> Json:
@@ -195,38 +216,49 @@ class AkashApi:
     def orders(self, version: str, query: Query, at: int) -> Json:
         f = _filters(query, ORDER_STATES)
         render: Callable[..., Json] = legacy.order_json if version == "v1beta4" else view.order_json
-        items = [(_sort_key(d.owner, d.dseq, g.gseq), render(d, g, at))
+        items = [Listed(_sort_key(d.owner, d.dseq, g.gseq), view.order_state(d, g, at), render(d, g, at))
                  for d in view.live_deployments(self.market, at) for g in d.groups
-                 if _ids_match(f, d.owner, d.dseq, g.gseq) and (not f.state or view.order_state(d, g, at) == f.state)]
-        page, pagination = paginate(items, parse_page(query))
+                 if _ids_match(f, d.owner, d.dseq, g.gseq)]
+        page, pagination = self._page(version, items, query, f, ORDER_STATES, by_provider=False)
         return {"orders": page, "pagination": pagination}
+
+    def _page(self, version: str, items: list[Listed], query: Query, f: Filters, states: tuple[str, ...],
+              by_provider: bool = True) -> tuple[list[Json], Json]:
+        if version == "v1beta5":
+            return paginate_akash(items, query, states, _path(f, by_provider))
+        chosen = sorted((x for x in items if not f.state or x.state == f.state), key=lambda x: x.key)
+        return paginate([(x.key, x.item) for x in chosen], parse_page(query))
 
     def bids(self, version: str, query: Query, at: int) -> Json:
         f = _filters(query, BID_STATES)
         render: Callable[..., Json] = legacy.bid_json if version == "v1beta4" else view.bid_json
-        items = [(_sort_key(d.owner, d.dseq, b.gseq, b.provider), render(d, b, at))
+        items = [Listed(_sort_key(d.owner, d.dseq, b.gseq, b.provider), view.bid_state(d, b, at), render(d, b, at))
                  for d in view.live_deployments(self.market, at) for b in d.bids
-                 if b.height <= at and _ids_match(f, d.owner, d.dseq, b.gseq, b.provider)
-                 and (not f.state or view.bid_state(d, b, at) == f.state)]
-        page, pagination = paginate(sorted(items, key=lambda item: item[0]), parse_page(query))
+                 if b.height <= at and _ids_match(f, d.owner, d.dseq, b.gseq, b.provider)]
+        page, pagination = self._page(version, items, query, f, BID_STATES)
         return {"bids": page, "pagination": pagination}
 
     def leases(self, version: str, query: Query, at: int) -> Json:
         f = _filters(query, LEASE_STATES[version])
         render: Callable[..., Json] = legacy.lease_json if version == "v1beta4" else view.lease_json
-        items = [(_sort_key(d.owner, d.dseq, lease.gseq, lease.provider), render(d, lease, at))
+        items = [Listed(_sort_key(d.owner, d.dseq, lease.gseq, lease.provider), view.lease_state(lease, at),
+                        render(d, lease, at))
                  for d in view.live_deployments(self.market, at) for lease in d.leases
-                 if lease.open_height <= at and _ids_match(f, d.owner, d.dseq, lease.gseq, lease.provider)
-                 and (not f.state or view.lease_state(lease, at) == f.state)]
-        page, pagination = paginate(sorted(items, key=lambda item: item[0]), parse_page(query))
+                 if lease.open_height <= at and _ids_match(f, d.owner, d.dseq, lease.gseq, lease.provider)]
+        # Akash's querier walks active, insufficient_funds and closed leases; none is ever reclaiming here
+        page, pagination = self._page(version, items, query, f, LEASE_STATES[version][:3])
         return {"leases": page, "pagination": pagination}
 
     def lease(self, version: str, query: Query, at: int) -> Json:
-        d = self._deployment(query, at)
         gseq, provider = parse_uint(query, "id.gseq"), query.get("id.provider", "")
-        lease = next((x for x in d.leases if x.gseq == gseq and x.provider == provider and x.open_height <= at), None)
-        if lease is None:
-            raise ApiError(NOT_FOUND, "lease not found")
+        _valid(query.get("id.owner", ""), "owner")
+        _valid(provider, "provider")
+        d = next((x for x in view.live_deployments(self.market, at) if x.owner == query.get("id.owner")
+                  and x.dseq == parse_uint(query, "id.dseq")), None)
+        lease = next((x for x in (d.leases if d else ()) if x.gseq == gseq and x.provider == provider
+                      and x.open_height <= at), None)
+        if d is None or lease is None:
+            raise ApiError(NOT_FOUND, "invalid lease: lease not found")
         return (legacy.lease_json if version == "v1beta4" else view.lease_json)(d, lease, at)
 
     def providers(self, query: Query) -> Json:

@@ -1,4 +1,6 @@
-"""Cosmos pagination: walking by next_key gives every item once, whatever the page size; totals only when asked."""
+"""Pagination: walking by next_key gives every item once, whatever the page size. Akash's own lists (deployments,
+v1beta5 market) order by state then key and count the page in `total`; cosmos Paginate (legacy v1beta4 market,
+providers, bank) counts the total only when asked."""
 
 from __future__ import annotations
 
@@ -45,13 +47,39 @@ def test_reverse_walks_the_same_items_backwards(get: Get) -> None:
 
 
 def test_offset_pages_match_key_pages(get: Get) -> None:
-    whole = walk(get, "/akash/market/v1beta5/bids/list", "bids", 1000)
-    _, page = get("/akash/market/v1beta5/bids/list", {"pagination.limit": 5, "pagination.offset": 5})
-    assert page["bids"] == whole[5:10]
+    for path in ("/akash/market/v1beta5/bids/list", "/akash/market/v1beta4/bids/list"):
+        whole = walk(get, path, "bids", 1000, **{"filters.state": "closed"})
+        _, page = get(path, {"pagination.limit": 3, "pagination.offset": 2, "filters.state": "closed"})
+        assert len(whole) > 5 and page["bids"] == whole[2:5]
+
+
+def test_akash_lists_refuse_an_offset_without_a_state(get: Get) -> None:
+    status, body = get("/akash/market/v1beta5/bids/list", {"pagination.offset": 2})
+    assert status == 400 and body["message"] == (
+        "invalid request parameters. if offset is set, filter.state must be provided")
+
+
+def test_akash_lists_come_state_by_state_unless_filtered_by_owner(get: Get) -> None:
+    leases = walk(get, "/akash/market/v1beta5/leases/list", "leases", 5)
+    states = [x["lease"]["state"] for x in leases]
+    order = ["active", "insufficient_funds", "closed"]
+    assert states == sorted(states, key=order.index) and len(set(states)) == 3
+    ids = [x["lease"]["id"] for x in leases if x["lease"]["state"] == "closed"]
+    assert ids == sorted(ids, key=lambda i: (i["owner"], int(i["dseq"]), i["gseq"]))
+    owner = next(i["owner"] for i in ids if sum(1 for x in leases if x["lease"]["id"]["owner"] == i["owner"]) > 1)
+    mine = walk(get, "/akash/market/v1beta5/leases/list", "leases", 1, **{"filters.owner": owner})
+    keys = [(int(x["lease"]["id"]["dseq"]), x["lease"]["id"]["gseq"]) for x in mine]
+    assert len(mine) > 1 and keys == sorted(keys)
+
+
+def test_akash_lists_count_the_page_in_total(get: Get) -> None:
+    for limit in (1, 4, 1000):
+        _, body = get("/akash/market/v1beta5/leases/list", {"pagination.limit": limit})
+        assert body["pagination"]["total"] == str(len(body["leases"]))
 
 
 def test_total_only_when_asked_or_without_limit(get: Get) -> None:
-    path = "/akash/market/v1beta5/leases/list"
+    path = "/akash/market/v1beta4/leases/list"
     count = len(walk(get, path, "leases", 1000))
     _, plain = get(path, {"pagination.limit": 2})
     _, counted = get(path, {"pagination.limit": 2, "pagination.count_total": "true"})
@@ -68,14 +96,18 @@ def test_limit_is_capped(get: Get) -> None:
     assert 0 < len(body["bids"]) <= 1000
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"pagination.key": "AWFh", "pagination.offset": 3}, "either offset or key is expected, got both"),
-    ({"pagination.key": "%%%"}, "pagination.key"),
-    ({"pagination.limit": "ten"}, 'strconv.ParseUint: parsing "ten": invalid syntax'),
-    ({"pagination.count_total": "yes"}, 'strconv.ParseBool: parsing "yes": invalid syntax'),
+@pytest.mark.parametrize(("path", "params", "message"), [
+    ("/akash/market/v1beta4/leases/list", {"pagination.key": "AWFh", "pagination.offset": 3},
+     "either offset or key is expected, got both"),
+    ("/akash/market/v1beta4/leases/list", {"pagination.key": "%%%"}, "pagination.key"),
+    ("/akash/market/v1beta5/leases/list", {"pagination.key": "AWFh"}, "invalid pagination key"),
+    ("/akash/market/v1beta5/leases/list", {"pagination.limit": "ten"},
+     'strconv.ParseUint: parsing "ten": invalid syntax'),
+    ("/akash/market/v1beta4/leases/list", {"pagination.count_total": "yes"},
+     'strconv.ParseBool: parsing "yes": invalid syntax'),
 ])
-def test_bad_pagination_is_refused_like_the_gateway(get: Get, params: dict[str, Any], message: str) -> None:
-    status, body = get("/akash/market/v1beta5/leases/list", params)
+def test_bad_pagination_is_refused_like_the_gateway(get: Get, path: str, params: dict[str, Any], message: str) -> None:
+    status, body = get(path, params)
     assert status == 400 and body["code"] == 3 and message in body["message"] and body["details"] == []
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from auditor.devnet.akash.catalog import PRICING_BOT
 from auditor.devnet.akash.server import AkashNode
 from tests.devnet.akash.conftest import Get, fetch
 
@@ -33,10 +35,14 @@ def test_lease_filters_select_exactly_the_matching_leases(get: Get) -> None:
     some = leases[len(leases) // 2]["lease"]["id"]
     for field in ("owner", "provider", "dseq"):
         wanted = [x for x in leases if x["lease"]["id"][field] == some[field]]
-        assert all_items(get, LEASES, "leases", {f"filters.{field}": some[field]}) == wanted
+        assert by_id(all_items(get, LEASES, "leases", {f"filters.{field}": some[field]})) == by_id(wanted)
     both = all_items(get, LEASES, "leases", {"filters.owner": some["owner"], "filters.state": "closed"})
-    assert both == [x for x in leases if x["lease"]["id"]["owner"] == some["owner"]
-                    and x["lease"]["state"] == "closed"]
+    assert by_id(both) == by_id([x for x in leases if x["lease"]["id"]["owner"] == some["owner"]
+                                 and x["lease"]["state"] == "closed"])
+
+
+def by_id(leases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(leases, key=lambda x: json.dumps(x["lease"].get("id") or x["lease"]["lease_id"], sort_keys=True))
 
 
 def test_deployment_and_bid_filters(get: Get) -> None:
@@ -61,7 +67,7 @@ def test_an_unknown_state_is_refused(get: Get, path: str) -> None:
 def test_v1beta4_and_v1beta5_paths_answer_in_their_own_shapes(get: Get) -> None:
     new, old = all_items(get, LEASES, "leases"), all_items(get, "/akash/market/v1beta4/leases/list", "leases")
     assert len(new) == len(old)
-    for n, o in zip(new, old, strict=True):
+    for n, o in zip(by_id(new), by_id(old), strict=True):
         assert set(n["lease"]) == {"id", "state", "price", "created_at", "closed_on", "reason", "reclamation"}
         assert set(o["lease"]) == {"lease_id", "state", "price", "created_at", "closed_on"}
         assert {k: v for k, v in n["lease"]["id"].items() if k != "bseq"} == o["lease"]["lease_id"]
@@ -133,8 +139,12 @@ def test_tx_search_by_message_and_sender(node: AkashNode, get: Get) -> None:
     ("/cosmos/tx/v1beta1/txs", {"query": "message.action"}, 400, 3, "invalid query"),
     ("/cosmos/tx/v1beta1/txs/" + "AB" * 32, {}, 404, 5, "tx not found"),
     ("/cosmos/bank/v1beta1/balances/akash1notanaddress", {}, 400, 3, "decoding bech32 failed"),
-    ("/akash/deployment/v1beta4/deployments/info", {"id.owner": "akash1x", "id.dseq": "5"}, 404, 5,
-     "deployment not found"),
+    ("/akash/deployment/v1beta4/deployments/info", {"id.owner": "akash1x", "id.dseq": "5"}, 400, 3,
+     "invalid owner address"),
+    ("/akash/deployment/v1beta4/deployments/info", {"id.owner": PRICING_BOT, "id.dseq": "5"}, 404, 5,
+     "Deployment not found"),
+    ("/akash/market/v1beta5/leases/info", {"id.owner": PRICING_BOT, "id.dseq": "5", "id.gseq": 1, "id.oseq": 1,
+                                           "id.provider": PRICING_BOT}, 404, 5, "invalid lease: lease not found"),
     ("/akash/market/v1beta9/leases/list", {}, 501, 12, "Not Implemented"),
 ])
 def test_errors_have_the_gateway_shape(get: Get, path: str, params: dict[str, Any], status: int, code: int,
