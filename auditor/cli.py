@@ -164,9 +164,10 @@ def _untraced(s: ChainSummary) -> list[str]:
 @app.command()
 def analyze(
     db: DbOption,
-    max_funder_fanout: Annotated[int, typer.Option(help="A funder of more buyers than this is a service "
-                                                        "(exchange, faucet) and never merges them.")]
-    = defaults.MAX_FUNDER_FANOUT,
+    max_funder_fanout: Annotated[int | None, typer.Option(
+        help="Also treat a funder of more buyers than this as a service (default: no cap; exchanges, relayers "
+             "and faucets are found by behaviour, and a private funder of hundreds of wallets is one entity).",
+        show_default=False)] = defaults.MAX_FUNDER_FANOUT,
     h100_hour_usd: Annotated[str | None, typer.Option(
         metavar="LOW,CENTRAL,HIGH",
         help="USD price of one H100-hour, to turn payments into H100e-hours "
@@ -178,8 +179,9 @@ def analyze(
     = defaults.MAX_PRICE_AGE_HOURS,
     clustering: Annotated[str, typer.Option(
         metavar="strict|loose",
-        help="strict: merge on deposit-address reuse or two independent heuristics (precise); loose: on any one "
-             "heuristic (finds more, merges more strangers). Both are kept in address_clusters.")]
+        help="strict: merge on one strong signal (a private first funder, deposit-address reuse, a "
+             "self-authorization spent) or two weaker ones agreeing; loose: on any one heuristic (finds more, "
+             "merges more strangers). Both are kept in address_clusters.")]
     = defaults.CLUSTERING,
     max_entity_size: Annotated[int, typer.Option(
         help="An entity with more addresses is flagged, not merged (a giant component means a bad edge).")]

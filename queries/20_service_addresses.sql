@@ -1,43 +1,167 @@
 -- name: service_addresses
--- purpose: addresses that must never merge entities, each with its reasons: marketplace contracts and providers,
---          token contracts, any address with code, labelled exchange hot wallets and bridges (service_labels),
---          funders whose fan-out (buyers they first funded, all chains) is above max_funder_fanout, collectors
---          that receive token transfers from more than max_funder_fanout buyers, and spenders approved by more
---          than max_spender_owners owners (approval phishers, custodial relayers).
--- parameters: max_funder_fanout, max_spender_owners
-CREATE OR REPLACE TABLE service_addresses AS
-WITH buyers AS (
-    SELECT DISTINCT buyer AS address FROM rentals WHERE buyer IS NOT NULL
-),
-candidates AS (
+-- purpose: addresses that must never merge entities, each with its reasons (address_activity has the figures
+--          behind them). Known services: marketplace contracts and providers, token contracts, any address with
+--          code, labelled exchange hot wallets and bridges (service_labels). Services by behaviour (never a buyer),
+--          from the value flows the index saw (native coin and watched tokens, all chains): a hub too busy to scan
+--          whose transactions are mostly not the fundings it made (busy_tx_ratio), an address paying many
+--          addresses it did not first fund or receiving from many non-buyers it did not fund
+--          (min_service_degree), the collector of two or more deposit-like forwarders (an exchange), spenders
+--          approved by more than max_spender_owners owners, and, only if max_funder_fanout is set, funders of
+--          more buyers than that. A private funder of many fresh
+--          wallets is none of these: it is an entity. The last rule (a funder or collector bridging groups that
+--          other evidence links apart) needs the evidence and runs after it (steps/cluster_bridges.sql).
+--          _flows (every value transfer seen) and _forwarders (deposit-like addresses) are kept for the evidence.
+-- parameters: max_funder_fanout, max_spender_owners, min_service_degree, busy_tx_ratio, deposit_window_hours,
+--             max_deposit_users, forward_share
+CREATE OR REPLACE TEMP TABLE _buyers AS
+SELECT DISTINCT buyer AS address FROM rentals WHERE buyer IS NOT NULL;
+
+-- Every value transfer the clustering can see: watched ERC-20 transfers and native-coin transfers with a known
+-- sender. amount is in whole tokens (or coins), for shares and sums; raw is exact, for equality.
+CREATE OR REPLACE TEMP TABLE _flows AS
+SELECT t.chain_id, 'token:' || t.contract AS asset, coalesce(k.symbol, t.contract) AS symbol, t."from" AS src,
+       t."to" AS dst, t.block_number, t.block_time, t.tx_hash, t.log_index AS seq, t.value::VARCHAR AS raw,
+       t.value::DOUBLE / 10 ^ coalesce(k.decimals, 18) AS amount
+FROM token_transfer t
+LEFT JOIN tokens k ON k.chain_id = t.chain_id AND k.address = t.contract
+WHERE t.value > 0
+UNION ALL
+SELECT n.chain_id, 'native', 'native coin', n."from", n."to", n.block_number, n.block_time, n.tx_hash, -1,
+       n.value::VARCHAR, n.value::DOUBLE / 1e18
+FROM native_transfer n
+WHERE n."from" IS NOT NULL AND n.value > 0 AND n."from" <> n."to";
+
+CREATE OR REPLACE TEMP TABLE _known_services AS
+SELECT address, string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason,
+       bool_or(reason LIKE 'cex_hot:%') AS exchange_like
+FROM (
     SELECT contract AS address, 'marketplace contract' AS reason FROM sources WHERE kind = 'marketplace'
+    UNION ALL SELECT DISTINCT provider, 'marketplace provider' FROM rentals
+    UNION ALL SELECT address, 'token contract' FROM tokens
+    UNION ALL SELECT DISTINCT address, 'contract (has code)' FROM address_code WHERE is_contract
+    UNION ALL SELECT address, category || ': ' || label FROM service_labels
+)
+WHERE address IS NOT NULL
+GROUP BY address;
+
+-- Deposit-like forwarders: a non-buyer EOA whose outgoing transfers of an asset all go to one address, which
+-- passes on at least forward_share of what it received before its last forward, each receipt forwarded within
+-- deposit_window_hours (several receipts may go at once; native sweeps keep back the gas), and which few
+-- senders use. Equal amounts are not required. The destination's own payments into it (gas top-ups) are not
+-- receipts.
+CREATE OR REPLACE TEMP TABLE _forwarders AS
+WITH outs AS (
+    SELECT chain_id, asset, src AS address, min(dst) AS destination, count(DISTINCT dst) AS destinations,
+           sum(amount) AS sent, max(block_number) AS last_block, count(*) AS forwards
+    FROM _flows GROUP BY ALL
+),
+single AS (
+    SELECT o.* FROM outs o
+    JOIN address_code c ON c.chain_id = o.chain_id AND c.address = o.address AND NOT c.is_contract
+    WHERE o.destinations = 1
+      AND o.address NOT IN (SELECT address FROM _buyers)
+      AND o.address NOT IN (SELECT address FROM _known_services)
+),
+receipts AS (
+    SELECT f.*, s.destination, s.sent FROM _flows f
+    JOIN single s ON s.chain_id = f.chain_id AND s.asset = f.asset AND s.address = f.dst
+    WHERE f.src <> s.destination AND f.block_number <= s.last_block
+),
+delays AS (
+    SELECT r.chain_id, r.asset, r.dst AS address, r.src, r.amount, r.destination, r.sent,
+           date_diff('minute', r.block_time, o.block_time) AS minutes
+    FROM receipts r
+    ASOF JOIN _flows o ON o.chain_id = r.chain_id AND o.asset = r.asset AND o.src = r.dst
+                      AND o.block_number >= r.block_number
+)
+SELECT chain_id, asset, address, any_value(destination) AS destination, count(DISTINCT src) AS users,
+       sum(amount) AS received, any_value(sent) AS sent, max(minutes) AS slowest_minutes
+FROM delays
+GROUP BY chain_id, asset, address
+HAVING any_value(sent) >= getvariable('forward_share') * sum(amount)
+   AND max(minutes) <= 60 * getvariable('deposit_window_hours')
+   AND count(DISTINCT src) <= getvariable('max_deposit_users');
+
+-- Per address, over every chain: what it did, from the flows and scans the index stored. Recipients and senders
+-- leave out the addresses it first funded and its own first funder (an entity's wallets paying back their
+-- funder are not its customers), and senders are non-buyers (a collector of an entity's wallets is not an
+-- exchange; an exchange's inflow comes from deposit addresses).
+CREATE OR REPLACE TABLE address_activity AS
+WITH funded AS (
+    SELECT funder AS address, count(DISTINCT address) AS first_funded,
+           count(DISTINCT address) FILTER (WHERE address IN (SELECT address FROM _buyers)) AS buyers_funded
+    FROM funding WHERE status = 'funded' AND funder IS NOT NULL GROUP BY funder
+),
+own AS (
+    SELECT funder AS a, address AS b FROM funding WHERE status = 'funded' AND funder IS NOT NULL
+    UNION SELECT address, funder FROM funding WHERE status = 'funded' AND funder IS NOT NULL
+),
+outs AS (
+    SELECT f.src AS address, count(DISTINCT f.dst) AS recipients FROM _flows f
+    WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.a = f.src AND o.b = f.dst)
+    GROUP BY f.src
+),
+ins AS (
+    SELECT f.dst AS address, count(DISTINCT f.src) AS senders FROM _flows f
+    WHERE f.src NOT IN (SELECT address FROM _buyers)
+      AND NOT EXISTS (SELECT 1 FROM own o WHERE o.a = f.dst AND o.b = f.src)
+    GROUP BY f.dst
+),
+collected AS (SELECT destination AS address, count(DISTINCT address) AS forwarders FROM _forwarders GROUP BY ALL),
+scans AS (
+    SELECT address, max(nonce) AS nonce, bool_or(status = 'hub') AS hub FROM native_scan GROUP BY address
+),
+everyone AS (
+    SELECT address FROM funded UNION SELECT address FROM outs UNION SELECT address FROM ins
+    UNION SELECT address FROM collected UNION SELECT address FROM scans
+)
+SELECT e.address, e.address IN (SELECT address FROM _buyers) AS is_buyer,
+       coalesce(f.first_funded, 0) AS first_funded, coalesce(f.buyers_funded, 0) AS buyers_funded,
+       coalesce(o.recipients, 0) AS other_recipients, coalesce(i.senders, 0) AS independent_senders,
+       coalesce(c.forwarders, 0) AS forwarders_in, s.nonce, coalesce(s.hub, false) AS hub
+FROM everyone e
+LEFT JOIN funded f ON f.address = e.address
+LEFT JOIN outs o ON o.address = e.address
+LEFT JOIN ins i ON i.address = e.address
+LEFT JOIN collected c ON c.address = e.address
+LEFT JOIN scans s ON s.address = e.address
+ORDER BY e.address;
+
+CREATE OR REPLACE TABLE service_addresses AS
+WITH behaviour AS (   -- never a buyer: a busy renter pays many providers and is still one customer
+    SELECT address, 'busy: ' || nonce || ' transactions, first funder of ' || first_funded || ' addresses' AS reason,
+           true AS exchange_like
+    FROM address_activity
+    WHERE NOT is_buyer AND hub AND nonce >= getvariable('busy_tx_ratio') * greatest(first_funded, 1)
     UNION ALL
-    SELECT DISTINCT provider, 'marketplace provider' FROM rentals
+    SELECT address, 'pays ' || other_recipients || ' addresses it did not first fund (first funder of '
+                    || first_funded || ')', true
+    FROM address_activity
+    WHERE NOT is_buyer AND other_recipients >= getvariable('min_service_degree')
     UNION ALL
-    SELECT address, 'token contract' FROM tokens
+    SELECT address, 'receives from ' || independent_senders || ' non-buyers it did not fund', true
+    FROM address_activity WHERE NOT is_buyer AND independent_senders >= getvariable('min_service_degree')
     UNION ALL
-    SELECT DISTINCT address, 'contract (has code)' FROM address_code WHERE is_contract
+    SELECT address, 'collects from ' || forwarders_in || ' deposit-like forwarders', true
+    FROM address_activity WHERE NOT is_buyer AND forwarders_in >= 2
     UNION ALL
-    SELECT address, category || ': ' || label FROM service_labels
-    UNION ALL
-    SELECT funder, 'first funder of ' || count(DISTINCT address) || ' buyers (more than '
-                   || getvariable('max_funder_fanout') || ')'
-    FROM funding WHERE status = 'funded'
-    GROUP BY funder HAVING count(DISTINCT address) > getvariable('max_funder_fanout')
-    UNION ALL
-    SELECT "to", 'receives transfers from ' || count(DISTINCT "from") || ' buyers (more than '
-                 || getvariable('max_funder_fanout') || ')'
-    FROM token_transfer WHERE "from" IN (SELECT address FROM buyers)
-    GROUP BY "to" HAVING count(DISTINCT "from") > getvariable('max_funder_fanout')
+    SELECT address, 'first funder of ' || buyers_funded || ' buyers (more than ' || getvariable('max_funder_fanout')
+                    || ', --max-funder-fanout)', true
+    FROM address_activity WHERE buyers_funded > getvariable('max_funder_fanout')
     UNION ALL
     SELECT spender, 'approved by ' || count(DISTINCT owner) || ' owners (more than '
-                    || getvariable('max_spender_owners') || ')'
+                    || getvariable('max_spender_owners') || ')', false
     FROM token_approval WHERE value > 0
     GROUP BY spender HAVING count(DISTINCT owner) > getvariable('max_spender_owners')
+),
+candidates AS (
+    SELECT address, reason, exchange_like FROM _known_services
+    UNION ALL SELECT * FROM behaviour
 )
-SELECT address, string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason,
-       bool_or(reason LIKE 'cex_hot:%' OR reason LIKE 'first funder of %') AS exchange_like
-FROM candidates
-WHERE address IS NOT NULL
-GROUP BY address
-ORDER BY address;
+SELECT c.address, string_agg(DISTINCT c.reason, '; ' ORDER BY c.reason) AS reason,
+       bool_or(c.exchange_like) AS exchange_like,
+       bool_or(c.address NOT IN (SELECT address FROM _known_services)) AS by_behaviour
+FROM candidates c
+WHERE c.address IS NOT NULL
+GROUP BY c.address
+ORDER BY c.address;

@@ -1,8 +1,10 @@
 """Entities from the evidence graph (queries/21_cluster_evidence.sql), in both modes.
 
-Loose: connected components over every edge. Strict: deposit-reuse edges, plus pairs that two independent
-heuristics each put in one component; then hubs (funders, collectors) join the one strict entity all their evidence
-points into. queries/22_address_clusters.sql picks the mode asked for and applies the size cap. Every component
+First the bridges go: a funder or collector reaching into two or more groups that other evidence links is a
+service (steps/cluster_bridges*.sql). Loose: connected components over every edge. Strict: the strong edges
+(common first funder, deposit reuse, self-authorization) alone, plus pairs that two independent weaker heuristics
+each put in one component; then hubs (funders, collectors) join the one strict entity all their evidence points
+into. queries/22_address_clusters.sql picks the mode asked for and applies the size cap. Every component
 labelling is components.py; the SQL of each step is in queries/steps/cluster_*.sql.
 """
 
@@ -19,7 +21,13 @@ def _step(name: str) -> str:
 
 
 def build_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill _heuristic_parent, _strict_parent and _loose_parent from _cluster_nodes and _cluster_edges."""
+    """Drop the bridges from the evidence, then fill _cluster_nodes, _cluster_edges, _heuristic_parent,
+    _strict_parent and _loose_parent."""
+    con.execute(_step("graph"))
+    con.execute(_step("bridges"))
+    label_components(con)
+    con.execute(_step("bridges_apply"))
+    con.execute(_step("graph"))
     con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
     heuristics = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()]
     for heuristic in heuristics:

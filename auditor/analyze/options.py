@@ -14,7 +14,12 @@ DEFAULT_MAX_FUNDER_FANOUT = defaults.MAX_FUNDER_FANOUT
 DEFAULT_MAX_ENTITY_SIZE = defaults.MAX_ENTITY_SIZE  # Arbitrum's and LayerZero's sybil reviews: clusters above 20-200
 MAX_SPENDER_OWNERS = 3          # a spender approved by more owners is a phisher or a relayer, not a self-approval
 MAX_DEPOSIT_USERS = 20          # a "deposit address" used by more is a payment processor (Victor 2020, Tutela)
-DEPOSIT_WINDOW_HOURS = 24       # a deposit address forwards within a day (Tutela: 3,200 blocks, ~12 h)
+DEPOSIT_WINDOW_HOURS = 48       # a deposit address forwards within two days (Tutela: 3,200 blocks, ~12 h; exchanges
+                                # that sweep in batches wait for several receipts)
+FORWARD_SHARE = 0.9             # ... and passes on almost all it received: a native sweep keeps back only its gas
+MIN_SERVICE_DEGREE = 20         # paying or being paid by this many unrelated addresses is a service's life, not a
+                                # wallet's (Victor 2020's deposit detection; Tutela's exchange heuristics)
+BUSY_TX_RATIO = 2               # a hub whose transactions outnumber its first fundings 2:1 mostly does other business
 FRESH_DAYS = 7                  # a transfer within a week of the receiver's first funding is to a fresh EOA
 CLUSTERING_MODES = ("strict", "loose")
 DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
@@ -62,7 +67,7 @@ def parse_h100_hour_price(text: str) -> H100HourPrice:
 
 @dataclass(frozen=True)
 class AnalyzeOptions:
-    max_funder_fanout: int = DEFAULT_MAX_FUNDER_FANOUT
+    max_funder_fanout: int | None = DEFAULT_MAX_FUNDER_FANOUT
     clustering: str = defaults.CLUSTERING
     max_entity_size: int = DEFAULT_MAX_ENTITY_SIZE
     h100_hour_price: H100HourPrice | None = None   # None: the shipped assumption
@@ -72,7 +77,7 @@ class AnalyzeOptions:
 
 def check_options(options: AnalyzeOptions) -> None:
     """Options out of range are an input error, before anything runs."""
-    if options.max_funder_fanout < 1:
+    if options.max_funder_fanout is not None and options.max_funder_fanout < 1:
         raise InputError("--max-funder-fanout must be at least 1")
     if options.max_price_age_hours < 1:
         raise InputError("--max-price-age must be at least 1 hour")
@@ -95,6 +100,9 @@ def parameters(options: AnalyzeOptions) -> dict[str, object]:
         "max_spender_owners": MAX_SPENDER_OWNERS,
         "max_deposit_users": MAX_DEPOSIT_USERS,
         "deposit_window_hours": DEPOSIT_WINDOW_HOURS,
+        "forward_share": FORWARD_SHARE,
+        "min_service_degree": MIN_SERVICE_DEGREE,
+        "busy_tx_ratio": BUSY_TX_RATIO,
         "fresh_days": FRESH_DAYS,
         "max_price_age_hours": options.max_price_age_hours,
         "max_gpus_per_rental": options.max_gpus_per_rental,
