@@ -166,7 +166,8 @@ def test_both_methods_find_what_was_planted_and_two_runs_equal_one(tmp_path: Pat
     assert transfers(dbs["trace"]) == want
     assert transfers(dbs["bisect"]) == unattributed(want)
     assert (A["c"], A["b2"]) in {(p[2], p[3]) for p in want if p[5] == "internal"}
-    scans = {a: (s, m, d) for a, s, m, d in read(dbs["trace"], "SELECT address, status, method, depth FROM native_scan")}
+    scans = {a: (s, m, d) for a, s, m, d in read(dbs["trace"],
+                                                 "SELECT address, status, method, depth FROM native_scan")}
     assert scans == {A["b1"]: ("scanned", "trace", 0), A["b2"]: ("scanned", "trace", 0),
                      A["f"]: ("scanned", "trace", 1), A["p"]: ("scanned", "trace", 1),
                      A["d"]: ("scanned", "trace", 1), A["h"]: ("hub", "trace", 1),
