@@ -2,8 +2,8 @@
 
 Two trace_filter calls (the address as sender, as recipient) return every call frame that moved value from or
 to it, internal ones with their sender; a reverted transaction (receipt status 0) moved nothing. Whether the
-node serves trace_filter is probed once per chain and run (`serves_traces`); without it, extract.native's
-bisection finds the same transfers from state reads alone.
+node serves trace_filter over the whole window is probed once per chain and run (`serves_traces`); without
+it, extract.native's bisection finds the same transfers from state reads alone.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ PROBE_ADDRESS = "0x0000000000000000000000000000000000000000"
 PROBE_RETRIES = 1   # "method not found" is an answer: a node without traces must not cost a backoff
 
 
-async def serves_traces(client: Rpc, block: int) -> bool:
-    """Whether the node answers trace_filter (an error of any kind, -32601 "method not found" above all: no)."""
+async def serves_traces(client: Rpc, low: int, high: int) -> bool:
+    """Whether the node answers trace_filter over (low, high], the whole window a scan may ask: an error of any
+    kind (-32601 "method not found" above all; a range limit, under which traces would cost a call per few
+    hundred blocks and address where bisection costs a few per change) means no. Asking the whole window keeps
+    the answer the same run after run on one node, so each block is scanned by one method."""
     try:
-        got = await client.call("trace_filter", [{"fromBlock": hex(block), "toBlock": hex(block),
+        got = await client.call("trace_filter", [{"fromBlock": hex(low + 1), "toBlock": hex(high),
                                                   "fromAddress": [PROBE_ADDRESS], "count": 1}],
                                 retries=PROBE_RETRIES)
     except RpcError:

@@ -24,7 +24,7 @@ async def discover_native(run: ChainRun, state_from: int) -> None:
     base = max(run.earliest, state_from)
     if run.to <= base:
         return
-    method = "trace" if await serves_traces(run.client, run.to) else "bisect"
+    method = "trace" if await serves_traces(run.client, base, run.to) else "bisect"
     run.summary.native_method = method
     depth: dict[str, int] = {}
     frontier = watched_buyers(run.db.con, run.chain)
