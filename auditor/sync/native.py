@@ -10,6 +10,7 @@ from auditor.defaults import NATIVE_MAX_CHANGES, NATIVE_MAX_HOPS
 from auditor.errors import RpcError
 from auditor.extract.enrich import for_each
 from auditor.extract.native import bisect_scan
+from auditor.extract.ots import ots_scan, serves_ots
 from auditor.extract.traces import serves_traces, trace_scan
 from auditor.model import NativeScan
 from auditor.store.failures import write_failures
@@ -18,13 +19,15 @@ from auditor.store.watch import watched_buyers
 from auditor.sync.context import ChainRun
 from auditor.sync.enrich import check_codes
 
+SCANS = {"trace": trace_scan, "ots": ots_scan, "bisect": bisect_scan}
+
 
 async def discover_native(run: ChainRun, state_from: int) -> None:
     """Scan every address of the scan set up to the run's safe block, level by level."""
     base = max(run.earliest, state_from)
     if run.to <= base:
         return
-    method = "trace" if await serves_traces(run.client, base, run.to) else "bisect"
+    method = await _method(run, base)
     run.summary.native_method = method
     depth: dict[str, int] = {}
     frontier = watched_buyers(run.db.con, run.chain)
@@ -43,6 +46,14 @@ async def discover_native(run: ChainRun, state_from: int) -> None:
     run.db.yield_to_waiters()
 
 
+async def _method(run: ChainRun, base: int) -> str:
+    """The best the node serves, probed once per chain and run: traces over the whole window, else the ots
+    API, else bisection, which any archive node serves."""
+    if await serves_traces(run.client, base, run.to):
+        return "trace"
+    return "ots" if await serves_ots(run.client) else "bisect"
+
+
 async def _scan_level(run: ChainRun, method: str, base: int, level: int, eoas: list[Candidate]) -> set[str]:
     """Scan the level's EOAs not yet scanned to the safe block; returns those found to be hubs."""
     todo = [c for c in eoas if (base if c.scanned_to_block is None else c.scanned_to_block) < run.to]
@@ -53,9 +64,7 @@ async def _scan_level(run: ChainRun, method: str, base: int, level: int, eoas: l
 
     async def scan(c: Candidate) -> NativeScan:
         low = base if c.scanned_to_block is None else c.scanned_to_block
-        if method == "trace":
-            return await trace_scan(run.client, c.address, low, run.to, NATIVE_MAX_CHANGES, c.change_blocks)
-        return await bisect_scan(run.client, c.address, low, run.to, NATIVE_MAX_CHANGES, c.change_blocks)
+        return await SCANS[method](run.client, c.address, low, run.to, NATIVE_MAX_CHANGES, c.change_blocks)
 
     def done(c: Candidate, result: NativeScan | RpcError) -> None:
         if isinstance(result, RpcError):

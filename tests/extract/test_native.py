@@ -1,13 +1,15 @@
 """Native-coin transfer discovery on a real anvil: a planted economy of plain sends and receipts, a value
 forwarding contract (an internal credit), a reverted payment, a zero-value tx, a labelled faucet and a hub
-beyond the cap. Both methods (anvil serves trace_filter; a fault proxy answering it "method not found" forces
-state bisection) must find exactly what was planted, an interrupted history (two runs) must equal one run, and
-one address's failure is recorded and retried."""
+beyond the cap. Every method (anvil serves trace_filter and the ots API; a fault proxy answering "method not
+found" forces the next one, down to state bisection) must find exactly what was planted, an interrupted
+history (two runs) must equal one run, and one address's failure is recorded and retried."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -123,10 +125,16 @@ def index(url: str, db: Path) -> None:
     asyncio.run(run_index(IndexRequest(rpc_urls=(url,), db_path=db, confirmations=0)))
 
 
-def no_traces(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
-    if request["method"] == "trace_filter":
-        return {"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32601, "message": NO_TRACES}}
-    return response
+def refusing(*prefixes: str) -> Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]:
+    """A fault proxy's rewrite answering the methods with these prefixes as a node without them does."""
+    def rewrite(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+        if request["method"].startswith(prefixes):
+            return {"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32601, "message": NO_TRACES}}
+        return response
+    return rewrite
+
+
+no_traces = refusing("trace_", "ots_")
 
 
 def read(db: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -144,26 +152,27 @@ def unattributed(rows: list[Planted]) -> list[Planted]:
     return sorted((b, None, None, t, v, k) if k == "internal" else (b, h, f, t, v, k) for b, h, f, t, v, k in rows)
 
 
-def test_both_methods_find_what_was_planted_and_two_runs_equal_one(tmp_path: Path) -> None:
-    with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node:
+def test_every_method_finds_what_was_planted_and_two_runs_equal_one(tmp_path: Path) -> None:
+    methods = {"trace": refusing(), "ots": refusing("trace_"), "bisect": refusing("trace_", "ots_")}
+    with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node, ExitStack() as stack:
+        proxies = {m: stack.enter_context(FaultProxy(node.url, rewrite=r)) for m, r in methods.items()}
         chain = Chain(node.url)
         first_half(chain)
-        dbs = {name: tmp_path / f"{name}.duckdb" for name in ("trace", "bisect", "trace_twice", "bisect_twice")}
+        dbs = {f"{m}{runs}": tmp_path / f"{m}{runs}.duckdb" for m in methods for runs in ("", "_twice")}
         for db in dbs.values():
             label_faucet(db, tmp_path)
-        with FaultProxy(node.url, rewrite=no_traces) as proxy:
-            index(node.url, dbs["trace_twice"])
-            index(proxy.url, dbs["bisect_twice"])
-            second_half(chain)
-            index(node.url, dbs["trace_twice"])
-            index(proxy.url, dbs["bisect_twice"])
-            index(node.url, dbs["trace"])
-            index(proxy.url, dbs["bisect"])
+        for m, proxy in proxies.items():
+            index(proxy.url, dbs[f"{m}_twice"])
+        second_half(chain)
+        for m, proxy in proxies.items():
+            index(proxy.url, dbs[f"{m}_twice"])
+            index(proxy.url, dbs[m])
     # every planted transfer touching a scanned address; none of the hub's own, nor of p2 (never scanned)
     scanned = {A[n] for n in ("b1", "b2", "f", "g", "p", "d", "x")}
     want = sorted(p for p in chain.planted if scanned & {p[2], p[3]})
     assert len(want) == 10   # 7 plain transfers before the first run, then h -> b2, c -> b2 inside p2's tx, b1 -> d
     assert transfers(dbs["trace"]) == want
+    assert transfers(dbs["ots"]) == want
     assert transfers(dbs["bisect"]) == unattributed(want)
     assert (A["c"], A["b2"]) in {(p[2], p[3]) for p in want if p[5] == "internal"}
     scans = {a: (s, m, d) for a, s, m, d in read(dbs["trace"],
@@ -178,7 +187,9 @@ def test_both_methods_find_what_was_planted_and_two_runs_equal_one(tmp_path: Pat
     funders = dict(read(dbs["trace"], "SELECT address, funder FROM funding WHERE status = 'funded'"))
     assert (funders[A["b1"]], funders[A["f"]], funders[A["g"]]) == (A["f"], A["g"], A["faucet"])
     assert A["faucet"] not in funders
-    for method in ("trace", "bisect"):
+    assert {m for (m,) in read(dbs["ots"], "SELECT DISTINCT method FROM native_scan")} == {"ots"}
+    assert {m for (m,) in read(dbs["bisect"], "SELECT DISTINCT method FROM native_scan")} == {"bisect"}
+    for method in methods:
         for table in ("native_transfer", "native_scan", "funding", "address_code"):
             sql = f"SELECT * FROM {table} ORDER BY ALL"
             assert read(dbs[f"{method}_twice"], sql) == read(dbs[method], sql), (method, table)

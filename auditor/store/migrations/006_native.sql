@@ -2,10 +2,11 @@
 -- in, at most NATIVE_MAX_HOPS from a buyer), and per address how far they were looked for, so "scanned, none"
 -- differs from "never looked". Rows and their address's cursor commit in one transaction.
 
--- One row per value transfer (zero-value transactions are skipped). kind 'tx': a plain transaction (its top-level
--- call); 'internal': value moved by a contract inside a transaction. Found by trace_filter, an internal transfer
--- has its sender and tx; found by state bisection (balance rose by more than the block's plain transfers explain)
--- both are unknown (NULL). transfer_id makes rows unique: tx:<hash>, trace:<hash>:<trace address>, balance:<to>.
+-- One row per value transfer (zero-value and reverted transactions are skipped). kind 'tx': a plain transaction
+-- (its top-level call); 'internal': value moved by a contract inside a transaction. Found by trace_filter or the
+-- ots API, an internal transfer has its sender and tx; found by state bisection (the balance rose by more than the
+-- block's plain transfers explain) both are unknown (NULL). transfer_id makes rows unique: tx:<hash>,
+-- trace:<hash>:<trace address>, ots:<hash>:<operation>, balance:<to>.
 CREATE TABLE native_transfer (
     chain_id BIGINT NOT NULL,
     block_number BIGINT NOT NULL,
@@ -27,8 +28,8 @@ CREATE TABLE native_scan (
     address VARCHAR NOT NULL,
     scanned_to_block BIGINT NOT NULL,
     status VARCHAR NOT NULL,      -- scanned | hub
-    method VARCHAR NOT NULL,      -- trace (trace_filter) | bisect (eth_getBalance/eth_getTransactionCount)
-    changes INTEGER,              -- blocks where its balance or nonce changed (scanned), or seen before it stopped (hub)
+    method VARCHAR NOT NULL,      -- trace (trace_filter) | ots (Otterscan's API) | bisect (eth_getBalance/Count)
+    changes INTEGER,              -- blocks where its balance or nonce changed (scanned), or seen before it stopped
     nonce BIGINT,                 -- at scanned_to_block
     reason VARCHAR,               -- why it is a hub
     depth INTEGER NOT NULL,       -- hops from the nearest buyer (0: a buyer) when last scanned
