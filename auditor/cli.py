@@ -145,6 +145,8 @@ def index(
                    f"{s.logs} logs in {s.ranges} ranges ({s.splits} splits after {s.refusals} refusals), "
                    f"{s.rows} rows written, {s.funding_checked} buyers' funding checked"
                    + "".join(f", {n} {step}s looked up" for step, n in s.looked_up.items())
+                   + (f", {s.native_scanned} addresses scanned for native transfers by {s.native_method} "
+                      f"({s.native_rows} transfers, {s.native_hubs} hubs)" if s.native_method else "")
                    + f"; {s.rpc_calls} RPC calls, "
                    f"{s.retries} retries ({s.rate_limited} rate-limited)"
              + (f"; reorg: rolled back {s.reorg_depth} blocks and re-indexed" if s.reorg_depth else ""))

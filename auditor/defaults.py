@@ -17,3 +17,6 @@ CLUSTERING = "strict"
 REPORT_DIR = "reports"
 DEMO_DB = "auditor-demo/demo.duckdb"
 DEMO_REPORT_DIR = "auditor-demo/reports"
+NATIVE_MAX_CHANGES = 300   # an address with more txs or balance changes is a hub: stored as such, never expanded
+NATIVE_MAX_HOPS = 2        # native-coin scans reach this many hops from a buyer
+FUNDING_LEVELS = 3         # first funding is traced for buyers, their funders, and those funders' funders

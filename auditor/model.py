@@ -258,3 +258,32 @@ class RangeCursor:
         if self._i >= len(self._gaps):
             return 0
         return (self._gaps[self._i].end - self._next + 1) + sum(g.size for g in self._gaps[self._i + 1:])
+
+
+@dataclass(frozen=True)
+class NativeTransfer:
+    """One native-coin value transfer (store/migrations/006_native.sql); `sender` None when unknown."""
+
+    block_number: int
+    block_time: int
+    transfer_id: str
+    tx_hash: str | None
+    sender: str | None
+    recipient: str
+    value: int
+    kind: str  # tx | internal
+
+
+@dataclass(frozen=True)
+class NativeScan:
+    """What scanning one address over (from_block, to_block] found: its transfers, or why it is a hub."""
+
+    address: str
+    to_block: int
+    status: str  # scanned | hub
+    method: str  # trace | bisect
+    nonce: int
+    change_blocks: tuple[int, ...] = ()
+    transfers: tuple[NativeTransfer, ...] = ()
+    changes: int | None = None
+    reason: str | None = None

@@ -45,6 +45,9 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
     failures = con.execute(
         "SELECT chain_id, step, count(*), min(reason) FROM enrichment_failures GROUP BY ALL ORDER BY ALL"
     ).fetchall() if has_table(con, "enrichment_failures") else []
+    native = con.execute(
+        "SELECT chain_id, status, method, count(*), max(scanned_to_block) FROM native_scan GROUP BY ALL ORDER BY ALL"
+    ).fetchall() if has_table(con, "native_scan") else []
     counts = []
     for (table,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
@@ -57,6 +60,8 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
               tuple(chains)),
         Table("Sources", ("chain_id", "source", "kind", "indexed_blocks", "behind_head"), tuple(sources)),
         Table("Funding discovery", ("chain_id", "status", "addresses"), tuple(funding)),
+        Table("Native-coin transfer scans", ("chain_id", "status", "method", "addresses", "scanned_to"),
+              tuple(native)),
         Table("Lookups that failed (retried on the next run)", ("chain_id", "step", "items", "a reason"),
               tuple(failures)),
         Table("Row counts", ("table", "rows"), tuple(counts)),

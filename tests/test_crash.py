@@ -27,6 +27,9 @@ KILLS = 6
 # last run goes to the nodes directly.
 REQUEST_DELAY_S = 0.005
 MIN_KILLED = 3
+# What a killed run committed: blocks covered, then (later kills) fundings and native scans.
+PROGRESS = ("SELECT (SELECT coalesce(sum(to_block - from_block + 1), 0) FROM coverage) "
+            "+ (SELECT count(*) FROM funding) + (SELECT count(*) FROM native_scan)")
 
 
 def tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -63,11 +66,11 @@ def test_killed_runs_end_identical(devnet: Devnet, analysed_db: Path, tmp_path: 
             proc.wait()
             if db.exists():
                 with duckdb.connect(str(db), read_only=True) as con:
-                    row = con.execute("SELECT coalesce(sum(to_block - from_block + 1), 0) FROM coverage").fetchone()
+                    row = con.execute(PROGRESS).fetchone()
                     progress.append(int(row[0]) if row else 0)
             if finished:
                 break
-    print(f"coverage after each kill (blocks): {progress}")
+    print(f"committed after each kill (blocks covered + fundings + native scans): {progress}")
     assert killed_mid_run >= MIN_KILLED, "the runs finished before they could be killed"
     assert progress and progress != sorted(progress)[:1] * len(progress), "kills never landed after a commit"
     done = subprocess.run(command([devnet.urls[c] for c in sorted(devnet.urls)]), capture_output=True, text=True,

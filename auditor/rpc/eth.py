@@ -188,3 +188,46 @@ async def get_logs(client: Rpc, addresses: list[str], topic0s: list[bytes], rng:
 def _topic_in(logs: pa.Table, i: int, wanted: list[bytes]) -> pa.Array:
     """Whether each log's topic i is one of these (false where the log has fewer topics)."""
     return pc.fill_null(pc.is_in(topic(logs, i), pa.array(["0x" + t.hex() for t in wanted], pa.string())), False)
+
+
+HUGEINT_MAX = 2**127 - 1     # native values are HUGEINT in the store
+
+
+async def get_full_blocks(client: Rpc, numbers: list[int]) -> list[dict[str, Any]]:
+    """Many blocks with their transactions in JSON-RPC batches, each the block asked for, checked."""
+    async def ask() -> list[dict[str, Any]]:
+        raws = await client.batch([("eth_getBlockByNumber", [hex(n), True]) for n in numbers])
+        for raw, n in zip(raws, numbers, strict=True):
+            parse_block(raw, n)
+            txs = raw.get("transactions", [])
+            if not isinstance(txs, list):
+                raise InvalidResponseError(f"node returned block {n} with malformed transactions")
+            for tx in txs:
+                _check_transaction(tx)
+        return list(raws)
+    return await asked_until_valid(ask)
+
+
+def _check_receipt(raw: Any, tx_hash: str) -> dict[str, Any]:
+    """The fields a native scan reads from a receipt: status, the fee paid, a created contract."""
+    if not isinstance(raw, dict):
+        raise RpcError(f"node has no receipt for transaction {tx_hash}")
+    if hash_of(raw.get("transactionHash"), "receipt transaction hash") != tx_hash:
+        raise InvalidResponseError(f"node returned the receipt of another transaction than {tx_hash}")
+    to_int(raw.get("status"), "receipt status")
+    for field in ("gasUsed", "effectiveGasPrice"):
+        to_int(raw.get(field), f"receipt {field}", UINT256_MAX)
+    for field in ("l1Fee", "blobGasUsed", "blobGasPrice"):
+        if raw.get(field) is not None:
+            to_int(raw.get(field), f"receipt {field}", UINT256_MAX)
+    if raw.get("contractAddress") is not None:
+        address_of(raw.get("contractAddress"), "created contract")
+    return raw
+
+
+async def get_receipts(client: Rpc, tx_hashes: list[str]) -> list[dict[str, Any]]:
+    """Receipts of many transactions in JSON-RPC batches, each of the transaction asked for, checked."""
+    async def ask() -> list[dict[str, Any]]:
+        raws = await client.batch([("eth_getTransactionReceipt", [h]) for h in tx_hashes])
+        return [_check_receipt(r, h) for r, h in zip(raws, tx_hashes, strict=True)]
+    return await asked_until_valid(ask)

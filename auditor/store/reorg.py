@@ -1,7 +1,8 @@
 """Reorg handling in the store: the stored block hashes to compare, and the rollback to a fork point.
 
-Rollback is one transaction: every derived row above the fork point goes (event rows, blocks, funding found
-above it), and coverage is cut back to the fork point, so the next pass re-indexes exactly what was removed.
+Rollback is one transaction: every derived row above the fork point goes (event rows, blocks, funding and native
+transfers found above it), and coverage and native scan cursors are cut back to the fork point, so the next pass
+re-indexes exactly what was removed.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def rollback(con: duckdb.DuckDBPyConnection, chain_id: int, fork_block: int) -> 
                     "(status NOT IN ('funded', 'internal', 'genesis') AND checked_to_block > $fork))",
                     params).fetchall()
         con.execute("DELETE FROM tx_senders WHERE chain_id = $chain AND block_number > $fork", params).fetchall()
+        con.execute("DELETE FROM native_transfer WHERE chain_id = $chain AND block_number > $fork", params).fetchall()
+        con.execute("DELETE FROM native_scan WHERE chain_id = $chain AND status = 'hub' AND scanned_to_block > $fork",
+                    params).fetchall()
+        con.execute("UPDATE native_scan SET scanned_to_block = $fork, "
+                    "change_blocks = list_filter(change_blocks, lambda b: b <= $fork), "
+                    "changes = len(list_filter(change_blocks, lambda b: b <= $fork)) "
+                    "WHERE chain_id = $chain AND scanned_to_block > $fork", params).fetchall()
         con.execute("DELETE FROM enrichment_failures WHERE chain_id = $chain AND at_block > $fork", params).fetchall()
         con.execute("DELETE FROM address_code WHERE chain_id = $chain AND seen_block > $fork", params).fetchall()
         con.execute("DELETE FROM coverage WHERE chain_id = $chain AND from_block > $fork", params).fetchall()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.defaults import FUNDING_LEVELS
 from auditor.errors import RpcError
 from auditor.extract.accounts import get_codes, get_senders
 from auditor.extract.enrich import for_each
@@ -14,9 +15,10 @@ from auditor.marketplaces import BY_NAME
 from auditor.marketplaces.base import Enrichment
 from auditor.model import Funding, Source
 from auditor.store.failures import clear_failures, write_failures
-from auditor.store.funding import buyers_to_check, write_funding
+from auditor.store.funding import funders_of, funding_to_check, prune_funding, write_funding
+from auditor.store.native import candidates
 from auditor.store.tx import transaction
-from auditor.store.watch import codes_to_check, senders_to_fetch, write_codes, write_senders
+from auditor.store.watch import codes_to_check, senders_to_fetch, watched_buyers, write_codes, write_senders
 from auditor.sync.context import ChainRun
 
 ACCOUNT_BATCH = 500   # addresses or txs looked up, then stored, per transaction
@@ -71,9 +73,24 @@ async def accounts(run: ChainRun) -> None:
 
 
 async def discover_funding(run: ChainRun, state_from: int) -> None:
-    """The first funding of every buyer not yet traced, searched from the first block with state."""
-    addresses = buyers_to_check(run.db.con, run.chain, run.to)
-    label = run.label("funding")
+    """The first funding of every buyer not yet traced, searched from the first block with state, then of their
+    funders and their funders' funders (FUNDING_LEVELS in all), so funding trees show. A level's funders are
+    traced when they are EOAs (code checked first) and no labelled service; trees no longer reached are pruned."""
+    tree: set[str] = set()
+    level = watched_buyers(run.db.con, run.chain)
+    for depth in range(FUNDING_LEVELS):
+        level = [a for a in level if a not in tree]
+        tree.update(level)
+        await _trace_funding(run, funding_to_check(run.db.con, run.chain, level, run.to), state_from, depth)
+        if depth + 1 < FUNDING_LEVELS:
+            await check_codes(run)
+            level = [c.address for c in candidates(run.db.con, run.chain, funders_of(run.db.con, run.chain, level))
+                     if c.what in ("eoa", "hub")]
+    prune_funding(run.db.con, run.chain, sorted(tree))
+
+
+async def _trace_funding(run: ChainRun, addresses: list[str], state_from: int, depth: int) -> None:
+    label = run.label("funding" if depth == 0 else f"funders' funding {depth}")
     failures = run.summary.failures_of("funding")
     run.progress.start(label, len(addresses))
 
@@ -83,8 +100,8 @@ async def discover_funding(run: ChainRun, state_from: int) -> None:
         else:
             failures.ok()
             write_funding(run.db.con, run.chain, result)
-            run.summary.funding_checked += 1
-            run.summary.no_archive += result.status == "no_archive"
+            run.summary.funding_checked += depth == 0
+            run.summary.no_archive += depth == 0 and result.status == "no_archive"
         run.progress.advance(label, 1, 0)
         run.db.yield_to_waiters()
 

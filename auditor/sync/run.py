@@ -1,5 +1,6 @@
 """`auditor index`: every chain behind the request's URLs, one pass each: reorg check -> marketplace and price
-logs -> funding logs -> state probe -> enrichment -> heads. See pump.py for the commit contract."""
+logs -> funding logs -> state probe -> enrichment (first fundings, native transfers, code flags) -> heads. See
+pump.py for the commit contract."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from auditor.sync.context import ChainRun
 from auditor.sync.enrich import accounts, discover_funding, marketplace_enrichments
 from auditor.sync.evm_logs import EvmLogs
 from auditor.sync.heads import record
+from auditor.sync.native import discover_native
 from auditor.sync.pump import fetch_all, plan
 from auditor.sync.reorg import rewind_reorg
 from auditor.sync.request import IndexRequest, validate
@@ -52,6 +54,7 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
             await marketplace_enrichments(run, list(setup.sources), state_from)
             if req.funding:
                 await discover_funding(run, state_from)
+                await discover_native(run, state_from)
                 await accounts(run)
         await record(run, setup.head_block, setup.safe, state_from)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries

@@ -28,6 +28,10 @@ class ChainSummary:
     rpc_calls: int = 0
     retries: int = 0
     no_archive: int = 0
+    native_scanned: int = 0     # addresses scanned for native-coin transfers this run (hubs included)
+    native_hubs: int = 0
+    native_rows: int = 0
+    native_method: str | None = None   # trace | bisect, as probed
     state_from: int | None = None
     notes: list[str] = field(default_factory=list)
     failures: dict[str, StepFailures] = field(default_factory=dict)
