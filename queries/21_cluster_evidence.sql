@@ -21,10 +21,18 @@ CREATE OR REPLACE TEMP TABLE _eoas AS
 SELECT DISTINCT address FROM address_code WHERE NOT is_contract
 EXCEPT SELECT address FROM service_addresses;
 
+-- Forwarders that two or more addresses pay, counted over every chain and asset (one deposit address serves its
+-- owner's wallets on every chain it is used on).
 CREATE OR REPLACE TEMP TABLE _deposits AS
-SELECT d.chain_id, d.asset, d.address AS deposit, d.destination, d.users, d.slowest_minutes
-FROM _forwarders d
-WHERE d.users >= 2 AND d.address NOT IN (SELECT address FROM service_addresses);
+WITH users AS (
+    SELECT d.address, count(DISTINCT f.src) AS users
+    FROM _forwarders d
+    JOIN _flows f ON f.chain_id = d.chain_id AND f.asset = d.asset AND f.dst = d.address AND f.src <> d.destination
+    GROUP BY d.address
+)
+SELECT d.chain_id, d.asset, d.address AS deposit, d.destination, u.users, d.slowest_minutes
+FROM _forwarders d JOIN users u ON u.address = d.address
+WHERE u.users >= 2 AND d.address NOT IN (SELECT address FROM service_addresses);
 
 CREATE OR REPLACE TABLE cluster_evidence AS
 WITH first_funder AS (
