@@ -1,7 +1,7 @@
 """Native-coin transfer discovery on a real anvil: a planted economy of plain sends and receipts, a value
 forwarding contract (an internal credit), a reverted payment, a zero-value tx, a labelled faucet and a hub
-beyond the cap. Every method (anvil serves trace_filter and the ots API; a fault proxy answering "method not
-found" forces the next one, down to state bisection) must find exactly what was planted, an interrupted
+beyond the cap. Every method (anvil serves trace_filter and the ots API, which is asked for; a fault proxy answering
+trace_filter "method not found" forces state bisection) must find exactly what was planted, an interrupted
 history (two runs) must equal one run, and one address's failure is recorded and retried."""
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def label_faucet(db: Path, tmp_path: Path) -> None:
         import_labels(con, path)
 
 
-def index(url: str, db: Path) -> None:
-    asyncio.run(run_index(IndexRequest(rpc_urls=(url,), db_path=db, confirmations=0)))
+def index(url: str, db: Path, method: str = "auto") -> None:
+    asyncio.run(run_index(IndexRequest(rpc_urls=(url,), db_path=db, confirmations=0, native_method=method)))
 
 
 def refusing(*prefixes: str) -> Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]:
@@ -153,7 +153,9 @@ def unattributed(rows: list[Planted]) -> list[Planted]:
 
 
 def test_every_method_finds_what_was_planted_and_two_runs_equal_one(tmp_path: Path) -> None:
+    # auto finds trace_filter; ots is asked for; auto on a node without trace_filter (nor ots) bisects
     methods = {"trace": refusing(), "ots": refusing("trace_"), "bisect": refusing("trace_", "ots_")}
+    asked = {"trace": "auto", "ots": "ots", "bisect": "auto"}
     with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node, ExitStack() as stack:
         proxies = {m: stack.enter_context(FaultProxy(node.url, rewrite=r)) for m, r in methods.items()}
         chain = Chain(node.url)
@@ -162,11 +164,11 @@ def test_every_method_finds_what_was_planted_and_two_runs_equal_one(tmp_path: Pa
         for db in dbs.values():
             label_faucet(db, tmp_path)
         for m, proxy in proxies.items():
-            index(proxy.url, dbs[f"{m}_twice"])
+            index(proxy.url, dbs[f"{m}_twice"], asked[m])
         second_half(chain)
         for m, proxy in proxies.items():
-            index(proxy.url, dbs[f"{m}_twice"])
-            index(proxy.url, dbs[m])
+            index(proxy.url, dbs[f"{m}_twice"], asked[m])
+            index(proxy.url, dbs[m], asked[m])
     # every planted transfer touching a scanned address; none of the hub's own, nor of p2 (never scanned)
     scanned = {A[n] for n in ("b1", "b2", "f", "g", "p", "d", "x")}
     want = sorted(p for p in chain.planted if scanned & {p[2], p[3]})
