@@ -221,3 +221,29 @@ def test_a_failing_address_is_recorded_and_retried(tmp_path: Path) -> None:
     assert read(db, "SELECT count(*) FROM enrichment_failures") == [(0,)]
     for table in ("native_transfer", "native_scan"):
         assert read(db, f"SELECT * FROM {table} ORDER BY ALL") == read(clean, f"SELECT * FROM {table} ORDER BY ALL")
+
+
+def test_a_value_beyond_hugeint_fails_the_address_that_read_it(tmp_path: Path) -> None:
+    with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node:
+        chain = Chain(node.url)
+        first_half(chain)
+        (payment,) = [h for _, h, f, t, _, _ in chain.planted if (f, t) == (A["b1"], A["d"])]
+
+        def inflate(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+            block = response.get("result")
+            if request["method"] == "eth_getBlockByNumber" and isinstance(block, dict):
+                for tx in block.get("transactions", []):
+                    if isinstance(tx, dict) and tx.get("hash") == payment:
+                        tx["value"] = hex(2**127)   # a uint256 the node may send, one above HUGEINT
+            return no_traces(request, response)
+
+        db = tmp_path / "huge.duckdb"
+        label_faucet(db, tmp_path)
+        with FaultProxy(node.url, rewrite=inflate) as proxy:
+            index(proxy.url, db)
+    failed = read(db, "SELECT step, item, reason FROM enrichment_failures ORDER BY ALL")
+    assert [(s, i) for s, i, _ in failed] == [("native", A["b1"])] and "above the largest" in failed[0][2]
+    assert read(db, f"SELECT count(*) FROM native_transfer WHERE tx_hash = '{payment}'") == [(0,)]
+    # b1's funder is reached through the funding table; d and p only through b1's transfers, so they wait
+    scanned = {a for (a,) in read(db, "SELECT address FROM native_scan WHERE status = 'scanned'")}
+    assert A["f"] in scanned and not scanned & {A["b1"], A["d"], A["p"]}
