@@ -247,3 +247,31 @@ def test_a_value_beyond_hugeint_fails_the_address_that_read_it(tmp_path: Path) -
     # b1's funder is reached through the funding table; d and p only through b1's transfers, so they wait
     scanned = {a for (a,) in read(db, "SELECT address FROM native_scan WHERE status = 'scanned'")}
     assert A["f"] in scanned and not scanned & {A["b1"], A["d"], A["p"]}
+
+
+def test_an_address_that_grows_into_a_hub_leaves_what_one_run_leaves(tmp_path: Path) -> None:
+    half = NATIVE_MAX_CHANGES // 2 + 1
+    with Anvil(8453, GENESIS_BLOCK, GENESIS_TIME, tmp_path / "anvil.log") as node:
+        chain = Chain(node.url)
+        first_half(chain)
+        chain.send(A["faucet"], A["h"], 10**20)
+        chain.mine()
+        for _ in range(half):
+            chain.send(A["h"], A["z"], 1)
+        chain.send(A["h"], A["b1"], 5)
+        chain.mine()
+        twice, once = tmp_path / "twice.duckdb", tmp_path / "once.duckdb"
+        for db in (twice, once):
+            label_faucet(db, tmp_path)
+        index(node.url, twice)
+        before = dict(read(twice, "SELECT address, status FROM native_scan"))
+        for _ in range(half):
+            chain.send(A["h"], A["z"], 1)
+        chain.mine()
+        index(node.url, twice)
+        index(node.url, once)
+    assert before[A["h"]] == "scanned" and before[A["z"]] == "scanned"   # z was reached through h
+    after = dict(read(once, "SELECT address, status FROM native_scan"))
+    assert after[A["h"]] == "hub" and A["z"] not in after
+    for table in ("native_transfer", "native_scan"):
+        assert read(twice, f"SELECT * FROM {table} ORDER BY ALL") == read(once, f"SELECT * FROM {table} ORDER BY ALL")
