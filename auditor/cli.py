@@ -107,7 +107,12 @@ def index(
     contract: Annotated[str | None, typer.Option(help="Ad-hoc source: any contract address (with --event).")] = None,
     event: Annotated[str | None, typer.Option(help='Ad-hoc source: event signature, e.g. "Transfer(address '
                                                    'indexed from, address indexed to, uint256 value)".')] = None,
-    funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer.")] = True,
+    funding: Annotated[bool, typer.Option(help="Also find the first funder of every buyer, funding trees and "
+                                               "native-coin transfers.")] = True,
+    native_method: Annotated[str, typer.Option(
+        help="How native-coin transfers are found: auto (trace_filter where the node serves it over the whole "
+             "window, else state bisection), trace, ots (Otterscan's API, fast on an Erigon node) or bisect.")]
+    = "auto",
     dry_run: Annotated[bool, typer.Option(help="Print the plan (sources, block windows, what is covered and "
                                                "missing) and write nothing.")] = False,
     retry_for: Annotated[float, typer.Option(
@@ -128,7 +133,8 @@ def index(
                        from_block=from_block, to_block=to_block,
                        marketplaces=tuple(marketplace or ()), confirmations=confirmations,
                        concurrency=concurrency, chunk_blocks=chunk_blocks,
-                       adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding)
+                       adhoc=AdhocEvent(contract, event) if contract and event else None, funding=funding,
+                       native_method=native_method)
     if dry_run:
         from auditor.sync.dryrun import plan_index, plan_tables
 

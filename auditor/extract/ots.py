@@ -2,33 +2,22 @@
 
 ots_searchTransactionsBefore pages through every transaction the address appears in, its internal calls
 included (the node's address-appearance index), newest first; ots_getInternalOperations then names the value
-each moved inside (transfers, self-destructs, creations) with its sender. Used where trace_filter is not
-served over the whole window (a range limit) but the ots API is: no range limit, and senders of internal
-transfers are known, where bisection (extract.native) knows neither.
+each moved inside (transfers, self-destructs, creations) with its sender. Chosen with
+`--native-method ots`: on a node with the index (Erigon) it has no range limit and names the senders of
+internal transfers, which bisection (extract.native) cannot; a node without one (anvil) traces every block.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from auditor.errors import InvalidResponseError, RpcError
+from auditor.errors import InvalidResponseError
 from auditor.extract.native import hub, value_of
 from auditor.model import NativeScan, NativeTransfer
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import address_of, get_blocks, hash_of, to_int
 
 PAGE = 100          # transactions per ots_searchTransactionsBefore page (a minimum: pages end on whole blocks)
-MIN_API_LEVEL = 8   # ots_getInternalOperations and the search pages as used here
-PROBE_RETRIES = 1
-
-
-async def serves_ots(client: Rpc) -> bool:
-    """Whether the node serves Otterscan's API at the level used here (any error: no)."""
-    try:
-        level = await client.call("ots_getApiLevel", [], retries=PROBE_RETRIES)
-    except RpcError:
-        return False
-    return isinstance(level, int) and not isinstance(level, bool) and level >= MIN_API_LEVEL
 
 
 async def _appearances(client: Rpc, address: str, low: int, high: int, cap: int) -> list[dict[str, Any]] | None:

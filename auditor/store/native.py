@@ -83,10 +83,3 @@ def prune_native(con: duckdb.DuckDBPyConnection, chain_id: int, keep: list[str])
             params = {"chain": chain_id, "keep": keep} if "$keep" in statement else {"chain": chain_id}
             con.execute(statement, params).fetchall()
 
-
-def native_counts(con: duckdb.DuckDBPyConnection, chain_id: int) -> tuple[int, int, int]:
-    """(addresses scanned, hubs, transfers) of the chain."""
-    row = con.execute("SELECT count(*) FILTER (status = 'scanned'), count(*) FILTER (status = 'hub'), "
-                      "(SELECT count(*) FROM native_transfer WHERE chain_id = $chain) "
-                      "FROM native_scan WHERE chain_id = $chain", {"chain": chain_id}).fetchone()
-    return (0, 0, 0) if row is None else (int(row[0]), int(row[1]), int(row[2]))

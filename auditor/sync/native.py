@@ -10,7 +10,7 @@ from auditor.defaults import NATIVE_MAX_CHANGES, NATIVE_MAX_HOPS
 from auditor.errors import RpcError
 from auditor.extract.enrich import for_each
 from auditor.extract.native import bisect_scan
-from auditor.extract.ots import ots_scan, serves_ots
+from auditor.extract.ots import ots_scan
 from auditor.extract.traces import serves_traces, trace_scan
 from auditor.model import NativeScan
 from auditor.store.failures import write_failures
@@ -47,11 +47,13 @@ async def discover_native(run: ChainRun, state_from: int) -> None:
 
 
 async def _method(run: ChainRun, base: int) -> str:
-    """The best the node serves, probed once per chain and run: traces over the whole window, else the ots
-    API, else bisection, which any archive node serves."""
-    if await serves_traces(run.client, base, run.to):
-        return "trace"
-    return "ots" if await serves_ots(run.client) else "bisect"
+    """The method asked for, or (auto) traces where the node serves them over the whole window, probed once per
+    chain and run, else bisection, which any archive node serves. The ots API is used only when asked for: a
+    node without an address index (anvil) answers it by tracing every block, minutes on the devnet; an
+    Erigon node answers it from its index."""
+    if run.req.native_method != "auto":
+        return run.req.native_method
+    return "trace" if await serves_traces(run.client, base, run.to) else "bisect"
 
 
 async def _scan_level(run: ChainRun, method: str, base: int, level: int, eoas: list[Candidate]) -> set[str]:

@@ -13,6 +13,7 @@ from auditor.model import Source, normalize_address
 from auditor.rpc.client import RETRY_FOR_S
 
 MAX_RETRY_FOR_S = 86_400.0
+NATIVE_METHODS = ("auto", "trace", "ots", "bisect")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class IndexRequest:
     adhoc: AdhocEvent | None = None
     funding: bool = True
     retry_for: float = RETRY_FOR_S    # seconds one request may spend on retries, whichever endpoints it tries
+    native_method: str = "auto"       # how native-coin transfers are found: auto | trace | ots | bisect
 
 
 def validate(req: IndexRequest) -> AdhocEvent | None:
@@ -52,6 +54,8 @@ def validate(req: IndexRequest) -> AdhocEvent | None:
         raise InputError("--concurrency and --chunk-blocks must be at least 1")
     if not 0 < req.retry_for <= MAX_RETRY_FOR_S:  # also refuses nan
         raise InputError(f"--retry-for must be more than 0 and at most {MAX_RETRY_FOR_S:.0f} seconds")
+    if req.native_method not in NATIVE_METHODS:
+        raise InputError(f"--native-method must be one of {', '.join(NATIVE_METHODS)}, not {req.native_method!r}")
     select(list(req.marketplaces))
     if req.adhoc:
         try:
