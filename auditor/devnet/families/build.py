@@ -137,6 +137,7 @@ def plan_family(family: str, seed: int, params: FamilyParams | None = None) -> F
     for o in owners:
         flows.cash_out(o)
     flows.sweep_deposits()
+    flows.top_up(members)
     names = {f"noise/{i}": address(seed, f"{tag}/noise/{i}") for i in range(params.noise_withdrawals)}
     names |= {f"airdrop/{i}": address(seed, f"{tag}/airdrop/{i}") for i in range(params.airdrop_recipients)}
     flows.noise(names)

@@ -18,7 +18,6 @@ MARKETS = ("livepeer", "morpheus", "spheron", "iexec")
 _MARKET_WEIGHTS = (5, 3, 2, 1)
 FIRST_ACTIVE = GENESIS_TIME + 10 * DAY   # funding trees and bursts fit before it
 _OFFSETS = (-8, -7, -5, -3, 0, 1, 2, 3, 5, 8, 9, 10)
-_TAIL_CAP = 60   # the other entities stay below this; the largest has FamilyParams.max_size
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class Owner:
 
 def _size(rng: random.Random, params: FamilyParams) -> int:
     u = 1.0 - rng.random()
-    return min(_TAIL_CAP, params.max_size, int(2 * u ** (-1 / (params.size_alpha - 1))))
+    return min(params.tail_cap, params.max_size, int(2 * u ** (-1 / (params.size_alpha - 1))))
 
 
 def _profile(rng: random.Random, params: FamilyParams) -> str:

@@ -25,6 +25,7 @@ GWEI = 10**9
 TRANSFER_GAS = 21_000
 AIRDROP_BUYER_SHARE = 0.4
 MERCHANTS = 3
+TOP_UP_SHARE = 0.35
 CHAINS = (ARBITRUM, BASE)   # Livepeer and iExec; Spheron and Morpheus
 
 
@@ -228,6 +229,14 @@ class Flows:
                         self.ledger.send(chain, t - self.rng.randint(60, 600), hot, deposit,
                                          value=TRANSFER_GAS * 100 * GWEI)
                     self._token(chain, t, deposit, deposit, hot, total)
+
+    def top_up(self, members: list[Member]) -> None:
+        """Later exchange withdrawals to wallets, whoever funded them first (planned after the cash-outs, whose
+        amounts must not count on them)."""
+        for m in members:
+            if self.rng.random() < TOP_UP_SHARE:
+                t = self._after(self.first_use[(m.chain_id, m.address)], HOUR, 30 * DAY)
+                self._native(m.chain_id, t, self.rng.choice(self.svc.hot_wallets), m.address, self._eth(0.3))
 
     # -- traps -----------------------------------------------------------------------------------------------
     def noise(self, address_of: dict[str, str]) -> None:

@@ -17,10 +17,11 @@ PROFILES = ("private", "tree", "depositor", "bridged", "exchange_only", "mixed")
 class FamilyParams:
     """One family's knobs. `profiles` weights entity profiles; `*_share` are per-wallet probabilities."""
 
-    entities: int = 14
-    solos: int = 90
+    entities: int = 10
+    solos: int = 60
     max_size: int = 200            # the largest entity of every economy has exactly this many wallets
-    size_alpha: float = 1.6        # entity sizes 2..max_size ~ n^-alpha (heavy tail)
+    size_alpha: float = 1.8        # the other entities' sizes ~ n^-alpha from 2 up to tail_cap
+    tail_cap: int = 40
     profiles: tuple[tuple[str, float], ...] = (("private", 2), ("tree", 2), ("depositor", 2), ("bridged", 1),
                                                ("exchange_only", 1), ("mixed", 2))
     native_share: float = 0.5      # deposits and sweeps in native coin rather than USDC
@@ -54,8 +55,8 @@ FAMILIES: dict[str, FamilyParams] = {
     # Most entities funded by the exchange alone (unlinkable: they must stay apart), the rest through deposit
     # addresses with aggregated sweeps; the exchange also pays hundreds of non-buyers.
     "exchange": replace(BASE, profiles=(("exchange_only", 4), ("depositor", 3), ("bridged", 1)),
-                        noise_withdrawals=400, aggregate_most=6, unlinked_share=0.25),
+                        noise_withdrawals=300, aggregate_most=6, unlinked_share=0.25),
     # Services everywhere: an unlabelled relayer, a busy processor, airdrop and router, many solos.
-    "traps": replace(BASE, solos=140, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
+    "traps": replace(BASE, solos=90, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
                      router_callers=120, label_relayer=False, hot_wallets=3),
 }
