@@ -16,6 +16,7 @@ from itertools import groupby
 from auditor.devnet.actors import make_providers
 from auditor.devnet.cashflow import TOKEN
 from auditor.devnet.economy import EXCHANGE_BALANCE, ChainPlan, Economy, EntityPlan, chain_plans
+from auditor.devnet.families import traps
 from auditor.devnet.families.cast import Member, Owner, make_cast
 from auditor.devnet.families.flows import AIRDROP_BUYER_SHARE, CHAINS, MERCHANTS, Flows, Link, Services
 from auditor.devnet.families.params import FAMILIES, FamilyParams
@@ -140,10 +141,10 @@ def plan_family(family: str, seed: int, params: FamilyParams | None = None) -> F
     flows.top_up(members)
     names = {f"noise/{i}": address(seed, f"{tag}/noise/{i}") for i in range(params.noise_withdrawals)}
     names |= {f"airdrop/{i}": address(seed, f"{tag}/airdrop/{i}") for i in range(params.airdrop_recipients)}
-    flows.noise(names)
-    flows.processor(rng.sample(members, k=min(len(members), params.processor_payers)), owner_of)
-    flows.airdrop(dropped[cut:], names, params.airdrop_recipients - len(dropped))
-    flows.router(rng.sample(members, k=min(len(members), params.router_callers)), owner_of)
+    traps.noise(flows, names)
+    traps.processor(flows, rng.sample(members, k=min(len(members), params.processor_payers)), owner_of)
+    traps.airdrop(flows, dropped[cut:], names, params.airdrop_recipients - len(dropped))
+    traps.router(flows, rng.sample(members, k=min(len(members), params.router_callers)), owner_of)
     funded_by_services = [services.relayer, services.distributor]
     balances = {c: [*((h, EXCHANGE_BALANCE) for h in services.hot_wallets),
                     *((a, EXCHANGE_BALANCE) for a in funded_by_services)] for c in CHAINS}

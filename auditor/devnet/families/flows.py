@@ -64,45 +64,45 @@ class Flows:
         self.receipts: dict[tuple[int, str, bool], list[tuple[int, int]]] = defaultdict(list)
         self.bystanders: list[str] = []                      # non-buyers the services pay
 
-    # -- primitives ------------------------------------------------------------------------------------------
-    def _native(self, chain: int, t: int, src: str, dst: str, value: int) -> None:
+    # -- primitives (traps.py uses them too) ---------------------------------------------------------------------
+    def native(self, chain: int, t: int, src: str, dst: str, value: int) -> None:
         self.ledger.send(chain, t, src, dst, value=value)
         self.funded.setdefault((chain, dst), t)
         self.funded[(chain, dst)] = min(self.funded[(chain, dst)], t)
         self.native_in[(chain, dst)] += value
 
-    def _token(self, chain: int, t: int, sender: str, src: str, dst: str, value: int) -> None:
+    def token(self, chain: int, t: int, sender: str, src: str, dst: str, value: int) -> None:
         self.ledger.send(chain, t, sender, USDC[chain], Emit(TOKEN, "Transfer", (src, dst, value)))
 
-    def _eth(self, centre: float) -> int:
+    def eth(self, centre: float) -> int:
         """A native amount around `centre` ETH: round (as people type them) or odd (as balances are)."""
         value = self.rng.lognormvariate(math.log(centre), 0.8)
         if self.rng.random() < 0.4:
             return max(1, round(value * 100)) * ETHER // 100
         return int(value * ETHER) + self.rng.randint(0, 10**12)
 
-    def _dollars(self) -> int:
+    def dollars(self) -> int:
         return int(self.rng.lognormvariate(math.log(800), 1.0) * MICRO) + self.rng.randint(0, MICRO)
 
-    def _own(self, t: int, owner: Owner) -> int:
+    def own(self, t: int, owner: Owner) -> int:
         """A time the owner acts itself: moved forward into its waking hours."""
         while not WAKING[0] <= ((t // HOUR + owner.utc_offset) % 24) < WAKING[1] and t + HOUR <= END_TIME:
             t += HOUR
         return t
 
-    def _before(self, t: int, low: int, high: int) -> int:
+    def before(self, t: int, low: int, high: int) -> int:
         return max(GENESIS_TIME + 60, t - self.rng.randint(low, high))
 
-    def _after(self, t: int, low: int, high: int) -> int:
+    def after(self, t: int, low: int, high: int) -> int:
         return min(END_TIME - 60, t + self.rng.randint(low, high))
 
-    def _usdc_for(self, chain: int, wallet: str, before: int) -> int:
+    def usdc_for(self, chain: int, wallet: str, before: int) -> int:
         """The wallet's USDC, withdrawn from the exchange once, after its native funding and before `before`."""
         if (chain, wallet) not in self.usdc_in:
             low = self.funded.get((chain, wallet), before - HOUR) + 1
             t = self.rng.randint(low, max(low, before - 1))
-            value, hot = self._dollars(), self.rng.choice(self.svc.hot_wallets)
-            self._token(chain, t, hot, hot, wallet, value)
+            value, hot = self.dollars(), self.rng.choice(self.svc.hot_wallets)
+            self.token(chain, t, hot, hot, wallet, value)
             self.usdc_in[(chain, wallet)] = value
         return self.usdc_in[(chain, wallet)]
 
@@ -112,11 +112,11 @@ class Flows:
         for m in owner.members:
             use = self.first_use[(m.chain_id, m.address)]
             if m.address in airdropped_first:
-                self._native(m.chain_id, self._before(use, 5 * DAY, 8 * DAY), self.svc.distributor, m.address,
+                self.native(m.chain_id, self.before(use, 5 * DAY, 8 * DAY), self.svc.distributor, m.address,
                              self.rng.randint(1, 20) * 10**14)
             if m.funding in ("exchange", "bridge"):
                 payer = self.svc.relayer if m.funding == "bridge" else self.rng.choice(self.svc.hot_wallets)
-                self._native(m.chain_id, self._before(use, 30 * 60, 4 * DAY), payer, m.address, self._eth(0.3))
+                self.native(m.chain_id, self.before(use, 30 * 60, 4 * DAY), payer, m.address, self.eth(0.3))
             elif m.funding == "funder" and owner.funder:
                 by_source[(m.chain_id, owner.funder)].append(m)
             elif owner.subfunders:
@@ -128,16 +128,16 @@ class Flows:
                 tops[chain].append((start, total))
                 continue
             assert owner.funder is not None
-            t = self._before(start, HOUR, DAY)
-            value = total + self._eth(0.2)
-            self._native(chain, t, owner.funder, source, value)
+            t = self.before(start, HOUR, DAY)
+            value = total + self.eth(0.2)
+            self.native(chain, t, owner.funder, source, value)
             self.links.append(Link(owner.funder, source, "funds sub-funder"))
             tops[chain].append((t, value))
         for chain, sends in sorted(tops.items()):
             assert owner.funder is not None
             first = min(t for t, _ in sends)
-            self._native(chain, self._before(first, HOUR, DAY), self.rng.choice(self.svc.hot_wallets),
-                         owner.funder, sum(v for _, v in sends) + self._eth(1.0))
+            self.native(chain, self.before(first, HOUR, DAY), self.rng.choice(self.svc.hot_wallets),
+                         owner.funder, sum(v for _, v in sends) + self.eth(1.0))
 
     def _bursts(self, chain: int, source: str, members: list[Member]) -> tuple[int, int]:
         """The source funds its wallets in bursts, minutes apart, before their first use; returns the first
@@ -148,11 +148,11 @@ class Flows:
             burst = members[i:i + self.rng.randint(1, self.params.burst_most)]
             i += len(burst)
             first = min(self.first_use[(chain, m.address)] for m in burst)
-            t = self._before(first - 600 * len(burst), HOUR, 2 * DAY)
+            t = self.before(first - 600 * len(burst), HOUR, 2 * DAY)
             start = min(start, t)
             for m in burst:
-                value = self._eth(0.15)
-                self._native(chain, t, source, m.address, value)
+                value = self.eth(0.15)
+                self.native(chain, t, source, m.address, value)
                 self.links.append(Link(source, m.address, "funds wallet"))
                 total += value
                 t += self.rng.randint(20, 600)
@@ -178,13 +178,13 @@ class Flows:
         chain, use = m.chain_id, self.first_use[(m.chain_id, m.address)]
         t = use
         for _ in range(self.rng.choice((1, 1, 2))):
-            t = self._own(min(END_TIME - DAY, self._after(t, HOUR, 20 * DAY)), owner)
+            t = self.own(min(END_TIME - DAY, self.after(t, HOUR, 20 * DAY)), owner)
             if m.native:
                 value = int(self.native_in[(chain, m.address)] * self.rng.uniform(0.15, 0.45))
                 self.ledger.send(chain, t, m.address, to, value=value)
             else:
-                value = int(self._usdc_for(chain, m.address, use) * self.rng.uniform(0.15, 0.45))
-                self._token(chain, t, m.address, m.address, to, value)
+                value = int(self.usdc_for(chain, m.address, use) * self.rng.uniform(0.15, 0.45))
+                self.token(chain, t, m.address, m.address, to, value)
             if deposit:
                 self.receipts[(chain, to, m.native)].append((t, value))
 
@@ -192,18 +192,18 @@ class Flows:
         """The group's main wallet sends USDC to each fresh one and approves it; the fresh one then pulls part
         of the allowance in its own tx."""
         main, *fresh = members
-        self._usdc_for(chain, main.address, self.first_use[(chain, main.address)])
+        self.usdc_for(chain, main.address, self.first_use[(chain, main.address)])
         for k in fresh:
             after = max(self.funded[(chain, k.address)], self.funded[(chain, main.address)],
                         self.first_use[(chain, main.address)])
-            t = self._own(self._after(after, 10 * 60, 2 * HOUR), owner)
-            self._token(chain, t, main.address, main.address, k.address, self._dollars() // 4)
-            allowance = self._dollars()
-            t = self._own(self._after(t, HOUR, 6 * HOUR), owner)
+            t = self.own(self.after(after, 10 * 60, 2 * HOUR), owner)
+            self.token(chain, t, main.address, main.address, k.address, self.dollars() // 4)
+            allowance = self.dollars()
+            t = self.own(self.after(t, HOUR, 6 * HOUR), owner)
             self.ledger.send(chain, t, main.address, USDC[chain], Emit(TOKEN, "Approval",
                                                                        (main.address, k.address, allowance)))
-            t = self._own(self._after(t, 10 * 60, 3 * HOUR), owner)
-            self._token(chain, t, k.address, main.address, k.address, allowance // 2)
+            t = self.own(self.after(t, 10 * 60, 3 * HOUR), owner)
+            self.token(chain, t, k.address, main.address, k.address, allowance // 2)
             self.links.append(Link(main.address, k.address, "hands off to fresh wallet"))
 
     def sweep_deposits(self) -> None:
@@ -216,7 +216,7 @@ class Flows:
             while i < len(receipts):
                 batch = receipts[i:i + self.rng.randint(1, self.params.aggregate_most)]
                 i += len(batch)
-                t = self._after(batch[-1][0], 10 * 60, 12 * HOUR)
+                t = self.after(batch[-1][0], 10 * 60, 12 * HOUR)
                 while i < len(receipts) and receipts[i][0] <= t:
                     batch.append(receipts[i])
                     i += 1
@@ -228,73 +228,12 @@ class Flows:
                     if self.rng.random() < 0.5:
                         self.ledger.send(chain, t - self.rng.randint(60, 600), hot, deposit,
                                          value=TRANSFER_GAS * 100 * GWEI)
-                    self._token(chain, t, deposit, deposit, hot, total)
+                    self.token(chain, t, deposit, deposit, hot, total)
 
     def top_up(self, members: list[Member]) -> None:
         """Later exchange withdrawals to wallets, whoever funded them first (planned after the cash-outs, whose
         amounts must not count on them)."""
         for m in members:
             if self.rng.random() < TOP_UP_SHARE:
-                t = self._after(self.first_use[(m.chain_id, m.address)], HOUR, 30 * DAY)
-                self._native(m.chain_id, t, self.rng.choice(self.svc.hot_wallets), m.address, self._eth(0.3))
-
-    # -- traps -----------------------------------------------------------------------------------------------
-    def noise(self, address_of: dict[str, str]) -> None:
-        """The exchange pays non-buyers at all hours, in both coins and varied amounts."""
-        for i in range(self.params.noise_withdrawals):
-            chain = self.rng.choice(CHAINS)
-            to = address_of[f"noise/{i}"]
-            self.bystanders.append(to)
-            t = self.rng.randint(GENESIS_TIME + 60, END_TIME - 60)
-            hot = self.rng.choice(self.svc.hot_wallets)
-            if self.rng.random() < 0.5:
-                self._native(chain, t, hot, to, self._eth(0.5))
-            else:
-                self._token(chain, t, hot, hot, to, self._dollars())
-
-    def processor(self, payers: list[Member], owner_of: dict[str, Owner]) -> None:
-        """Buyers of many owners pay the processor in USDC; it forwards most to the exchange in daily batches and
-        pays merchants."""
-        received: list[tuple[int, int, int]] = []   # (time, chain, value)
-        for m in payers:
-            chain, use = m.chain_id, self.first_use[(m.chain_id, m.address)]
-            value = self._usdc_for(chain, m.address, use) // self.rng.randint(3, 8)
-            t = self._own(self._after(use, HOUR, 10 * DAY), owner_of[m.address])
-            self._token(chain, t, m.address, m.address, self.svc.processor, value)
-            received.append((t, chain, value))
-        by_day: dict[tuple[int, int], int] = defaultdict(int)
-        for t, chain, value in received:
-            by_day[(chain, t // DAY)] += value
-        for (chain, day), value in sorted(by_day.items()):
-            t = min(END_TIME - 60, (day + 1) * DAY + self.rng.randint(HOUR, 6 * HOUR))
-            self._token(chain, t, self.svc.processor, self.svc.processor, self.rng.choice(self.svc.hot_wallets),
-                        value * 7 // 10)
-            merchant = self.rng.choice(self.svc.merchants)
-            self._token(chain, t + 60, self.svc.processor, self.svc.processor, merchant, value * 2 // 10)
-        self.bystanders += self.svc.merchants
-
-    def airdrop(self, later: list[Member], address_of: dict[str, str], count: int) -> None:
-        """Dust to very many addresses: non-buyers any time, buyers after their first use."""
-        for i in range(count):
-            to = address_of[f"airdrop/{i}"]
-            self.bystanders.append(to)
-            chain = self.rng.choice(CHAINS)
-            self._native(chain, self.rng.randint(GENESIS_TIME + 60, END_TIME - 60), self.svc.distributor, to,
-                         self.rng.randint(1, 20) * 10**14)
-        for m in later:
-            t = self._after(self.first_use[(m.chain_id, m.address)], HOUR, 30 * DAY)
-            self._native(m.chain_id, t, self.svc.distributor, m.address, self.rng.randint(1, 20) * 10**14)
-
-    def router(self, callers: list[Member], owner_of: dict[str, Owner]) -> None:
-        """Buyers call the router (its own log) and get USDC out of it, or pay USDC into it."""
-        for m in callers:
-            chain, use = m.chain_id, self.first_use[(m.chain_id, m.address)]
-            t = self._own(self._after(use, 10 * 60, 15 * DAY), owner_of[m.address])
-            amount = self._dollars()
-            self.ledger.send(chain, t, m.address, self.svc.router,
-                             Emit(TOKEN, "Transfer", (m.address, self.svc.router, amount)))
-            if self.rng.random() < 0.5:
-                self._token(chain, t + 5, m.address, self.svc.router, m.address, amount)
-            else:
-                self._token(chain, t + 5, m.address, m.address, self.svc.router,
-                            self._usdc_for(chain, m.address, t) // 3)
+                t = self.after(self.first_use[(m.chain_id, m.address)], HOUR, 30 * DAY)
+                self.native(m.chain_id, t, self.rng.choice(self.svc.hot_wallets), m.address, self.eth(0.3))
