@@ -65,6 +65,7 @@ def test_family_truth_is_consistent(family: str) -> None:
                 assert len({truth.linkable[m.address] for m in o.members}) == len(o.members)
         assert {a: truth.owned[a] for a in truth.owners} == truth.owners
         assert not set(truth.owned) & set(truth.services.values())
+        assert truth.bystanders and not set(truth.bystanders) & (set(truth.owned) | set(truth.services.values()))
 
 
 def test_families_plant_every_tradecraft_and_trap() -> None:

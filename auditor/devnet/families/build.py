@@ -17,15 +17,13 @@ from auditor.devnet.actors import make_providers
 from auditor.devnet.cashflow import TOKEN
 from auditor.devnet.economy import EXCHANGE_BALANCE, ChainPlan, Economy, EntityPlan, chain_plans
 from auditor.devnet.families import traps
-from auditor.devnet.families.cast import Member, Owner, make_cast
+from auditor.devnet.families.cast import SPHERON_SOLOS, Member, Owner, make_cast
 from auditor.devnet.families.flows import AIRDROP_BUYER_SHARE, CHAINS, MERCHANTS, Flows, Link, Services
 from auditor.devnet.families.params import FAMILIES, FamilyParams
 from auditor.devnet.feeds import daily_prices
 from auditor.devnet.markets import WAKING, Intent, MarketWriter
 from auditor.devnet.plan import END_TIME, HOUR, Funding, Ledger, address
 from auditor.errors import DevnetError
-
-MIN_SPHERON_INTENTS = 8   # MarketWriter gives four of them odd specs and leaves three open
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,7 @@ class FamilyEconomy:
     owners: tuple[Owner, ...]
     links: tuple[Link, ...]
     services: Services
+    bystanders: tuple[str, ...]   # addresses the services pay that never rent and belong to no owner
 
     @property
     def labelled(self) -> tuple[tuple[str, str], ...]:
@@ -63,8 +62,8 @@ def _intents(rng: random.Random, owners: tuple[Owner, ...], params: FamilyParams
             for _ in range(1 + (rng.random() < params.extra_rental_share)):
                 t = min(END_TIME - 2 * HOUR, _waking(rng.randint(o.start, o.end), o))
                 out.append(Intent(t, len(out), m.market, m.address, rng.choice(o.providers_for(m.market)), o.gpus))
-    if sum(i.market == "spheron" for i in out) < MIN_SPHERON_INTENTS:
-        raise DevnetError(f"a family economy needs {MIN_SPHERON_INTENTS} Spheron rentals; raise its solos")
+    if sum(i.market == "spheron" for i in out) < SPHERON_SOLOS:
+        raise DevnetError(f"a family economy needs {SPHERON_SOLOS} solos (they rent on Spheron)")
     return sorted(out, key=lambda i: (i.time, i.seq))
 
 
@@ -162,7 +161,8 @@ def plan_family(family: str, seed: int, params: FamilyParams | None = None) -> F
                 "airdrop_distributor": services.distributor, "dex_router": services.router},
         deposits={o.party_id: o.deposits for o in owners if o.deposits},
         styles={o.party_id: o.profile for o in owners}, utc_offsets={o.party_id: o.utc_offset for o in owners})
-    return FamilyEconomy(family, seed, params, economy, owners, tuple(flows.links), services)
+    return FamilyEconomy(family, seed, params, economy, owners, tuple(flows.links), services,
+                         tuple(sorted(set(flows.bystanders))))
 
 
 def _others(o: Owner) -> set[str]:

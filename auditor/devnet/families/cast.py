@@ -17,6 +17,7 @@ from auditor.devnet.plan import DAY, END_TIME, GENESIS_TIME, address
 MARKETS = ("livepeer", "morpheus", "spheron", "iexec")
 _MARKET_WEIGHTS = (5, 3, 2, 1)
 FIRST_ACTIVE = GENESIS_TIME + 10 * DAY   # funding trees and bursts fit before it
+SPHERON_SOLOS = 8   # MarketWriter needs eight Spheron leases (four odd specs, three left open)
 _OFFSETS = (-8, -7, -5, -3, 0, 1, 2, 3, 5, 8, 9, 10)
 
 
@@ -130,7 +131,7 @@ def _entity(rng: random.Random, seed: int, tag: str, params: FamilyParams, provi
 
 def _solo(rng: random.Random, seed: int, tag: str, params: FamilyParams, providers: Providers, index: int) -> Owner:
     pid = f"S{index + 1:03d}"
-    market = rng.choices(MARKETS, weights=_MARKET_WEIGHTS)[0]
+    market = "spheron" if index < SPHERON_SOLOS else rng.choices(MARKETS, weights=_MARKET_WEIGHTS)[0]
     funding = "bridge" if rng.random() < params.solo_bridge_share else "exchange"
     cashout = "own_deposit" if rng.random() < params.solo_deposit_share else "none"
     wallet = address(seed, f"{tag}/{pid}/wallet")

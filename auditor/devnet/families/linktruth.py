@@ -32,6 +32,7 @@ class FamilyTruth:
     owned: dict[str, str]       # every owned address (wallets, funders, deposits, ...) -> owner id
     roles: dict[str, str]       # every owned address -> wallet | funder | subfunder | collector | deposit
     services: dict[str, str]    # service name -> address (hot wallets as hot_wallet/<i>)
+    bystanders: tuple[str, ...]  # non-buyers the services pay: each its own owner
 
 
 def _roles(o: Owner) -> dict[str, str]:
@@ -80,6 +81,7 @@ def family_truth(fam: FamilyEconomy) -> dict[str, Any]:
         "linkable": dict(sorted(linkable_groups(fam.owners, fam.links).items())),
         "services": services,
         "labelled": [a for _, a in fam.labelled],
+        "bystanders": list(fam.bystanders),
     }}
 
 
@@ -92,7 +94,7 @@ def _parse(raw: dict[str, Any]) -> FamilyTruth:
     owned, roles = dict(raw["owned"]), dict(raw["roles"])
     wallets = {a: owned[a] for a, r in roles.items() if r == "wallet"}
     return FamilyTruth(raw["name"], raw["seed"], wallets, dict(raw["linkable"]), owned, roles,
-                       dict(raw["services"]))
+                       dict(raw["services"]), tuple(raw["bystanders"]))
 
 
 def load_family_truth(path: Path) -> FamilyTruth:

@@ -37,7 +37,7 @@ class FamilyParams:
     router_callers: int = 40       # buyers swapping through the DEX router
     solo_deposit_share: float = 0.5    # solos that cash out through their own deposit address
     solo_bridge_share: float = 0.25    # solos bridged in (the relayer pays them) rather than withdrawn
-    extra_rental_share: float = 0.3    # wallets renting twice rather than once
+    extra_rental_share: float = 0.2    # wallets renting twice rather than once
     label_relayer: bool = True
 
 
@@ -57,6 +57,6 @@ FAMILIES: dict[str, FamilyParams] = {
     "exchange": replace(BASE, profiles=(("exchange_only", 4), ("depositor", 3), ("bridged", 1)),
                         noise_withdrawals=300, aggregate_most=6, unlinked_share=0.25),
     # Services everywhere: an unlabelled relayer, a busy processor, airdrop and router, many solos.
-    "traps": replace(BASE, solos=90, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
+    "traps": replace(BASE, solos=80, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
                      router_callers=120, label_relayer=False, hot_wallets=3),
 }
