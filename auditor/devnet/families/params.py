@@ -18,10 +18,10 @@ class FamilyParams:
     """One family's knobs. `profiles` weights entity profiles; `*_share` are per-wallet probabilities."""
 
     entities: int = 10
-    solos: int = 60
+    solos: int = 50
     max_size: int = 200            # the largest entity of every economy has exactly this many wallets
     size_alpha: float = 1.8        # the other entities' sizes ~ n^-alpha from 2 up to tail_cap
-    tail_cap: int = 40
+    tail_cap: int = 32
     profiles: tuple[tuple[str, float], ...] = (("private", 2), ("tree", 2), ("depositor", 2), ("bridged", 1),
                                                ("exchange_only", 1), ("mixed", 2))
     native_share: float = 0.5      # deposits and sweeps in native coin rather than USDC
@@ -30,7 +30,7 @@ class FamilyParams:
     burst_most: int = 8            # a funder funds 1..this many wallets within minutes
     subfunders_most: int = 4       # a tree's funder funds 2..this many sub-funders
     hot_wallets: int = 2           # the exchange's hot wallets; only the first is in labels.csv
-    noise_withdrawals: int = 150   # exchange withdrawals to addresses that never rent
+    noise_withdrawals: int = 120   # exchange withdrawals to addresses that never rent
     processor_payers: int = 12     # buyers (entities and solos) paying the payment processor
     airdrop_recipients: int = 120  # addresses the distributor sends dust to (non-buyers and buyers)
     airdrop_first_share: float = 0.3   # of the airdropped buyers, those whose first native coin it is
@@ -57,6 +57,6 @@ FAMILIES: dict[str, FamilyParams] = {
     "exchange": replace(BASE, profiles=(("exchange_only", 4), ("depositor", 3), ("bridged", 1)),
                         noise_withdrawals=300, aggregate_most=6, unlinked_share=0.25),
     # Services everywhere: an unlabelled relayer, a busy processor, airdrop and router, many solos.
-    "traps": replace(BASE, solos=80, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
+    "traps": replace(BASE, solos=70, processor_payers=30, airdrop_recipients=300, airdrop_first_share=0.5,
                      router_callers=120, label_relayer=False, hot_wallets=3),
 }
