@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-fast setup lint bench bench-clusters clean
+.PHONY: demo test test-fast setup lint bench bench-clusters bench-quality clean
 
 demo: setup
 	$(BIN)/auditor demo
@@ -45,6 +45,10 @@ bench: setup
 # Entity clustering at scale (1M addresses, 10M evidence links), run on purpose: about a minute.
 bench-clusters: setup
 	$(BIN)/python bench/clusters.py $(BENCH_ARGS)
+
+# Clustering quality over economy families x seeds (real anvil, index, analyze): make bench-quality BENCH_ARGS="--jobs 2"
+bench-quality: setup
+	$(BIN)/python bench/cluster_quality.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules auditor-demo

@@ -9,12 +9,12 @@ names the devnet's exchange hot wallet and bridge relayer as a user's own label 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from auditor.devnet.anvil import Anvil, find_anvil
 from auditor.devnet.economy import Economy, plan_economy
@@ -28,7 +28,8 @@ from auditor.devnet.truth import (
     write_truth,
 )
 
-__all__ = ["Devnet", "Economy", "GroundTruth", "find_anvil", "load_truth", "plan_economy", "start_devnet"]
+__all__ = ["Devnet", "Economy", "GroundTruth", "find_anvil", "load_truth", "plan_economy", "start_devnet",
+           "start_economy"]
 
 TRUTH_FILE = "ground_truth.json"
 PRICES_FILE = "prices.csv"
@@ -60,8 +61,16 @@ def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
     """Starts one anvil per chain, plays the economy for `seed`, writes workdir/ground_truth.json and
     workdir/prices.csv (anvil logs go beside them) and yields the running devnet; the nodes are stopped on
     exit, also on errors."""
+    with start_economy(workdir, plan_economy(seed)) as net:
+        yield net
+
+
+@contextmanager
+def start_economy(workdir: Path, economy: Economy, truth_extra: Mapping[str, Any] | None = None,
+                  write_labels: Callable[[Path, Economy], None] = write_label_file) -> Iterator[Devnet]:
+    """start_devnet for any planned economy (one anvil per chain it plans): `truth_extra` adds top-level keys to
+    ground_truth.json (an economy family's owners and links), `write_labels` writes labels.csv."""
     workdir.mkdir(parents=True, exist_ok=True)
-    economy = plan_economy(seed)
     binary = find_anvil()
     with ExitStack() as stack:
         urls = {}
@@ -71,9 +80,9 @@ def start_devnet(workdir: Path, seed: int = 7) -> Iterator[Devnet]:
             urls[chain.chain_id] = stack.enter_context(node).url
         landed = _run(play(economy, urls))
         truth_path, prices_path = workdir / TRUTH_FILE, workdir / PRICES_FILE
-        write_truth(truth_path, truth_document(economy, landed))
+        write_truth(truth_path, truth_document(economy, landed) | dict(truth_extra or {}))
         write_price_file(prices_path, economy.daily_prices)
         labels_path = workdir / LABELS_FILE
-        write_label_file(labels_path, economy)
+        write_labels(labels_path, economy)
         yield Devnet(urls=urls, truth_path=truth_path, truth=load_truth(truth_path), prices_path=prices_path,
                      labels_path=labels_path)

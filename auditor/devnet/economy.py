@@ -181,10 +181,14 @@ def _emitter_code() -> dict[int, list[tuple[str, str]]]:
     return code
 
 
-def _chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]]) -> tuple[ChainPlan, ...]:
+def chain_plans(ledger: Ledger, balances: dict[int, list[tuple[str, int]]],
+                chains: tuple[int, ...] = tuple(GENESIS_BLOCKS)) -> tuple[ChainPlan, ...]:
+    """The ledger's drafts as blocks and nonces per chain, with the emitters' and feeds' code; drafts of a chain
+    not in `chains` are left out (an economy may play on fewer chains than the demo)."""
     code = _emitter_code()
     plans = []
-    for chain, genesis in GENESIS_BLOCKS.items():
+    for chain in chains:
+        genesis = GENESIS_BLOCKS[chain]
         feeds = feed_contracts(ledger.seed, chain)
         drafts = sorted((d for d in ledger.drafts if d.chain_id == chain), key=lambda d: (d.time, d.key))
         times = sorted({d.time for d in drafts} | {CLOSE_TIME})
@@ -234,7 +238,7 @@ def plan_economy(seed: int = 7) -> Economy:
                                                   for c in GENESIS_BLOCKS}
     for chain, treasury in treasuries:
         balances[chain].append((treasury, TREASURY_BALANCE))
-    return Economy(seed=seed, chains=_chain_plans(ledger, balances), exchange=(exchange,), entities=entities,
+    return Economy(seed=seed, chains=chain_plans(ledger, balances), exchange=(exchange,), entities=entities,
                    providers=providers.listing(), rentals=tuple(ledger.rentals),
                    fundings=tuple(sorted(fundings, key=lambda f: (f.chain_id, f.address))),
                    feed_answers=tuple(answers), daily_prices=daily_prices(seed),

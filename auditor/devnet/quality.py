@@ -47,3 +47,37 @@ def score(predicted: Mapping[str, str], truth: Mapping[str, str]) -> Scores:
         bcubed_precision=sum(both[(found[a], truth[a])] / by_found[found[a]] for a in truth) / n,
         bcubed_recall=sum(both[(found[a], truth[a])] / by_truth[truth[a]] for a in truth) / n,
     )
+
+
+@dataclass(frozen=True)
+class LinkableScores:
+    """Precision against full ownership (merging two owners is always wrong), recall against the linkable
+    partition (an owner split into the groups its planted links connect: no method can join wallets that share
+    no link), and recall against full ownership for information."""
+
+    ownership: Scores
+    linkable: Scores
+
+    @property
+    def precision(self) -> float:
+        return self.ownership.precision
+
+    @property
+    def recall(self) -> float:
+        return self.linkable.recall
+
+    @property
+    def bcubed_precision(self) -> float:
+        return self.ownership.bcubed_precision
+
+    @property
+    def bcubed_recall(self) -> float:
+        return self.linkable.bcubed_recall
+
+
+def score_linkable(predicted: Mapping[str, str], owners: Mapping[str, str],
+                   linkable: Mapping[str, str]) -> LinkableScores:
+    """Scores over the addresses `owners` names; `linkable` must name the same addresses and refine owners."""
+    if linkable.keys() != owners.keys():
+        raise ValueError("the linkable partition and the owners name different addresses")
+    return LinkableScores(score(predicted, owners), score(predicted, linkable))
