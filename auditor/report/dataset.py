@@ -33,6 +33,7 @@ TABLE_QUERIES = (
     "entities",
     "entity_addresses",
     "funding_sources",
+    "services",
     "weekly_series",
     "chains",
     "coverage",

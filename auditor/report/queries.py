@@ -18,7 +18,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 ANALYSIS_TABLES = (
     "rentals", "address_entities", "address_funding", "cluster_evidence", "entity_weekly", "gpu_specs",
-    "analysis_runs", "rental_flags",
+    "analysis_runs", "rental_flags", "service_addresses", "address_activity",
 )
 CORE_TABLES = ("chains", "sources", "coverage", "funding")
 NO_ANALYSIS = "database has no analysis yet: run `auditor analyze --db PATH` first"

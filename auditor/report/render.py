@@ -55,6 +55,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         quality=clustering_quality(),
+        families=clustering_families(),
         fmt=lambda row, column: formatting.display(row[column], column),
         md=lambda row, column: formatting.md_cell(row[column], column),
         markdown_table=markup.markdown_table,
@@ -68,6 +69,18 @@ def clustering_quality() -> dict[str, dict[str, str]]:
     which a test keeps equal to a fresh measurement)."""
     with package_data("clustering_quality.csv").open(newline="") as fh:
         return {row["mode"]: row for row in csv.DictReader(fh)}
+
+
+def clustering_families() -> dict[str, object]:
+    """The clustering's minimum quality over the economy families x seeds, by mode (package data
+    clustering_families.csv, written by `bench/cluster_quality.py --publish`), with how it was measured."""
+    with package_data("clustering_families.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out: dict[str, object] = {row["mode"].replace("/", "_"): row for row in rows}
+    first = rows[0]
+    out.update(economies=first["economies"], families=first["families"], seeds=first["seeds"],
+               measured=first["measured"])
+    return out
 
 
 def render_report(data: ReportData, template: str, charts: Sequence[Chart]) -> str:

@@ -49,7 +49,9 @@ CREATE TABLE rental_flags (chain_id BIGINT, marketplace VARCHAR, block_number BI
   withheld_h100e_hours DOUBLE, withheld_payment_usd DOUBLE);
 CREATE TABLE funding (chain_id BIGINT, address VARCHAR, status VARCHAR, funder VARCHAR, block_number BIGINT,
   block_time TIMESTAMPTZ, tx_hash VARCHAR, value_wei VARCHAR, value_eth DOUBLE, checked_to_block BIGINT);
-CREATE TABLE service_addresses (address VARCHAR, reason VARCHAR);
+CREATE TABLE service_addresses (address VARCHAR, reason VARCHAR, by_behaviour BOOLEAN);
+CREATE TABLE address_activity (address VARCHAR, is_buyer BOOLEAN, first_funded BIGINT, buyers_funded BIGINT,
+  other_recipients BIGINT, independent_senders BIGINT, forwarders_in BIGINT, nonce BIGINT, hub BOOLEAN);
 CREATE TABLE entities (cluster_id VARCHAR, utc_offset INTEGER);
 """
 
@@ -186,7 +188,8 @@ FUNDING = [
     funded(ARB, E1, None, "", status="no_archive"),
 ]
 
-SERVICE_ADDRESSES = [(EXCHANGE, EXCHANGE_REASON), (PROVIDER, "marketplace provider")]
+SERVICE_ADDRESSES = [(EXCHANGE, EXCHANGE_REASON, True), (PROVIDER, "marketplace provider", False)]
+ADDRESS_ACTIVITY = [(EXCHANGE, False, 40, 25, 300, 2, 0, 340, True)]
 
 SOURCES = [
     (ARB, "livepeer/TicketBroker#aa", "marketplace", "livepeer", addr("0a"), 100, ["TicketRedeemed"]),
@@ -249,7 +252,7 @@ def build_database(path: Path) -> Path:
             "rentals": RENTALS, "address_clusters": CLUSTERS, "cluster_evidence": EVIDENCE,
             "entity_weekly": ENTITY_WEEKLY, "gpu_specs": GPU_SPECS, "chains": CHAINS, "sources": SOURCES,
             "coverage": COVERAGE, "blocks": BLOCK_ROWS, "analysis_runs": ANALYSIS_RUNS, "funding": FUNDING,
-            "service_addresses": SERVICE_ADDRESSES,
+            "service_addresses": SERVICE_ADDRESSES, "address_activity": ADDRESS_ACTIVITY,
         }
         for table, rows in inserts.items():
             marks = ", ".join("?" * len(rows[0]))

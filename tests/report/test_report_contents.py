@@ -418,3 +418,11 @@ def test_top_entities_show_change_range_and_gpus(report_dir: Path) -> None:
     assert top["cl-b"]["gpu_models"] == "H100, A100, unknown"
     assert top["cl-a"]["h100e_range"] == f"{100 * LOW:,.1f}\u2013{100 * HIGH:,.1f}"
     assert top[E1]["h100e_range"] == ""    # no estimate, no range
+
+
+def test_services_found_by_behaviour_show_their_figures(report_dir: Path) -> None:
+    rows = read_csv(report_dir, "services")
+    assert [(r["address"], r["service_reason"], r["buyers_funded"], r["other_recipients"], r["nonce"])
+            for r in rows] == [(EXCHANGE, EXCHANGE_REASON, "25", "300", "340")]   # the provider is known, not found
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "### Services found by behaviour" in md and EXCHANGE in md
