@@ -4,8 +4,8 @@ Run on purpose (`make bench-clusters`), not by the tests. It builds a synthetic 
 in entities of power-law sizes (most of 1-5 addresses, a few of thousands), links drawn inside entities, plus a
 long chain of links (a worst case for label spreading). Every link is tagged with one of the five heuristics
 (deposit reuse 10 %, the others 22.5 % each) and one address in five is a non-buyer (a hub). Then it times the
-analysis' own steps: dense ids and edges (as queries/21_cluster_evidence.sql), `auditor.clustering.build_entities`
-(one components pass per heuristic, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
+analysis' own steps: `auditor.analyze.clustering.build_entities` (dense ids and edges, the bridge pass, one
+components pass per heuristic, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
 partition against a union-find on a sample of components and that every strict entity lies inside a loose one.
 """
 
@@ -74,9 +74,9 @@ def run(addresses: int, links: int, chain: int, workdir: Path) -> None:
     con.execute("CREATE TEMP TABLE rentals AS SELECT address AS buyer FROM addr WHERE hash(k) % 5 <> 0")
     con.execute("CREATE TEMP TABLE _buyers AS SELECT DISTINCT buyer AS address FROM rentals")
     con.execute("CREATE TEMP TABLE cluster_evidence AS SELECT * FROM evidence")
-    t0 = time.perf_counter()
-    con.execute(ids_and_edges())
-    t1 = time.perf_counter()
+    con.execute("CREATE TEMP TABLE service_addresses (address VARCHAR, reason VARCHAR, exchange_like BOOLEAN, "
+                "by_behaviour BOOLEAN)")
+    t0 = t1 = time.perf_counter()
     build_entities(con)
     t2 = time.perf_counter()
     con.execute("SET VARIABLE clustering = 'strict'; SET VARIABLE max_entity_size = 200")
@@ -88,18 +88,13 @@ def run(addresses: int, links: int, chain: int, workdir: Path) -> None:
         FROM address_clusters""").fetchone()
     assert stats is not None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"ids and edges: {t1 - t0:.1f} s; build_entities (5 heuristic passes, strict, loose): {t2 - t1:.1f} s; "
-          f"address_clusters: {t3 - t2:.1f} s")
+    bridges = con.execute("SELECT count(*) FROM service_addresses").fetchone()
+    print(f"build_entities (ids and edges, the bridge pass, 5 heuristic passes, strict, loose): {t2 - t1:.1f} s "
+          f"({bridges[0] if bridges else 0:,} bridging hubs removed); address_clusters: {t3 - t2:.1f} s")
     print(f"total clustering: {t3 - t0:.1f} s for {stats[0]:,} addresses and {stats[4]:,} edges: "
           f"{stats[1]:,} strict and {stats[2]:,} loose entities, {stats[3]:,} addresses flagged over 200; "
           f"peak RSS {rss:,.0f} MiB")
     check(con)
-
-
-def ids_and_edges() -> str:
-    """The tail of queries/21_cluster_evidence.sql: dense ids and edges, run on the synthetic evidence."""
-    sql = (project_dir("queries") / "21_cluster_evidence.sql").read_text()
-    return sql[sql.index("CREATE OR REPLACE TEMP TABLE _cluster_nodes"):]
 
 
 def check(con: duckdb.DuckDBPyConnection) -> None:

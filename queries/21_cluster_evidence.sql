@@ -21,17 +21,22 @@ CREATE OR REPLACE TEMP TABLE _eoas AS
 SELECT DISTINCT address FROM address_code WHERE NOT is_contract
 EXCEPT SELECT address FROM service_addresses;
 
--- Forwarders that two or more addresses pay, counted over every chain and asset (one deposit address serves its
--- owner's wallets on every chain it is used on).
+-- Deposit-like addresses that two or more addresses pay: a forwarder on some chain and asset, whose every payer
+-- on every chain and asset counts (one deposit address serves its owner's wallets wherever it is used; a payment
+-- in an asset it has not swept yet is still a payment into it). Its destinations' own payments (gas top-ups)
+-- are not users.
 CREATE OR REPLACE TEMP TABLE _deposits AS
-WITH users AS (
+WITH forwarders AS (
+    SELECT address, list(DISTINCT destination ORDER BY destination) AS destinations, max(slowest_minutes) AS minutes
+    FROM _forwarders GROUP BY address
+),
+users AS (
     SELECT d.address, count(DISTINCT f.src) AS users
-    FROM _forwarders d
-    JOIN _flows f ON f.chain_id = d.chain_id AND f.asset = d.asset AND f.dst = d.address AND f.src <> d.destination
+    FROM forwarders d JOIN _flows f ON f.dst = d.address AND NOT list_contains(d.destinations, f.src)
     GROUP BY d.address
 )
-SELECT d.chain_id, d.asset, d.address AS deposit, d.destination, u.users, d.slowest_minutes
-FROM _forwarders d JOIN users u ON u.address = d.address
+SELECT d.address AS deposit, d.destinations, u.users, d.minutes AS slowest_minutes
+FROM forwarders d JOIN users u ON u.address = d.address
 WHERE u.users >= 2 AND d.address NOT IN (SELECT address FROM service_addresses);
 
 CREATE OR REPLACE TABLE cluster_evidence AS
@@ -48,12 +53,13 @@ WITH first_funder AS (
 deposit AS (
     SELECT t.chain_id, t.src AS address_a, t.dst AS address_b, 'deposit_reuse' AS heuristic,
            'paid ' || round(t.amount, 6) || ' ' || t.symbol || ' to deposit-like address ' || t.dst || ' in block '
-               || t.block_number || ' on chain ' || t.chain_id || ' (it forwards to ' || d.destination
-               || ', within ' || d.slowest_minutes || ' min; ' || d.users || ' addresses pay it)' AS detail,
+               || t.block_number || ' on chain ' || t.chain_id || ' (it forwards to '
+               || array_to_string(d.destinations, ', ') || ', within ' || d.slowest_minutes || ' min; '
+               || d.users || ' addresses pay it)' AS detail,
            t.tx_hash, t.block_number
     FROM _flows t
-    JOIN _deposits d ON d.chain_id = t.chain_id AND d.asset = t.asset AND d.deposit = t.dst
-    WHERE t.src <> d.destination AND t.src NOT IN (SELECT address FROM service_addresses)
+    JOIN _deposits d ON d.deposit = t.dst
+    WHERE NOT list_contains(d.destinations, t.src) AND t.src NOT IN (SELECT address FROM service_addresses)
     QUALIFY row_number() OVER (PARTITION BY t.src, t.dst ORDER BY t.block_number, t.seq, t.tx_hash) = 1
 ),
 swept AS (

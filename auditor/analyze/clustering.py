@@ -16,6 +16,15 @@ from auditor.analyze.components import label_components
 from auditor.analyze.queries import step_sql
 
 
+# Who is judged a bridge, by the groups which strong evidence other than funding makes (deposit reuse,
+# self-authorization): first funders, then collectors. Weak links would make more groups and split more private
+# funders' entities (measured on the economy families: bench/cluster_quality.py).
+BRIDGE_PASSES = (
+    ("common_first_funder", ("deposit_reuse", "self_authorization")),
+    ("sweep_to_collector", ("deposit_reuse", "self_authorization")),
+)
+
+
 def _step(name: str) -> str:
     return step_sql(f"cluster_{name}")
 
@@ -23,10 +32,13 @@ def _step(name: str) -> str:
 def build_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the bridges from the evidence, then fill _cluster_nodes, _cluster_edges, _heuristic_parent,
     _strict_parent and _loose_parent."""
-    con.execute(_step("graph"))
-    con.execute(_step("bridges"))
-    label_components(con)
-    con.execute(_step("bridges_apply"))
+    for role, evidence in BRIDGE_PASSES:
+        con.execute(_step("graph"))
+        con.execute("SET VARIABLE bridge_role = ?", [role])
+        con.execute("SET VARIABLE bridge_heuristics = ?::VARCHAR[]", [list(evidence)])
+        con.execute(_step("bridges"))
+        label_components(con)
+        con.execute(_step("bridges_apply"))
     con.execute(_step("graph"))
     con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
     heuristics = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()]

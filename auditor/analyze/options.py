@@ -13,9 +13,11 @@ from auditor.resources import package_data
 DEFAULT_MAX_FUNDER_FANOUT = defaults.MAX_FUNDER_FANOUT
 DEFAULT_MAX_ENTITY_SIZE = defaults.MAX_ENTITY_SIZE  # Arbitrum's and LayerZero's sybil reviews: clusters above 20-200
 MAX_SPENDER_OWNERS = 3          # a spender approved by more owners is a phisher or a relayer, not a self-approval
-MAX_DEPOSIT_USERS = 20          # a "deposit address" used by more is a payment processor (Victor 2020, Tutela)
-DEPOSIT_WINDOW_HOURS = 48       # a deposit address forwards within two days (Tutela: 3,200 blocks, ~12 h; exchanges
-                                # that sweep in batches wait for several receipts)
+# A deposit-like address serves one customer, however many wallets it has: an entity's size cap bounds its users
+# (a payment processor is told apart by paying several destinations, not by its number of payers).
+MAX_DEPOSIT_USERS = DEFAULT_MAX_ENTITY_SIZE
+DEPOSIT_WINDOW_HOURS = 30 * 24  # a deposit address forwards within a month (Tutela: 3,200 blocks, ~12 h, for one
+                                # receipt; exchanges that sweep once a balance is worth the gas wait weeks for several)
 FORWARD_SHARE = 0.9             # ... and passes on almost all it received: a native sweep keeps back only its gas
 MIN_SERVICE_DEGREE = 20         # paying or being paid by this many unrelated addresses is a service's life, not a
                                 # wallet's (Victor 2020's deposit detection; Tutela's exchange heuristics)

@@ -1,7 +1,9 @@
--- cluster_bridges_apply: a funder or collector whose funded or paying addresses fall into two or more groups
--- that other evidence links (its own group aside) pays or is paid by unrelated customers: an exchange, a relayer,
--- a processor. It joins service_addresses with the figure, and every evidence row through it goes, so nothing
--- merges through it. A private funder of many fresh wallets funds one group, or none: it stays.
+-- cluster_bridges_apply: a funder (or collector, getvariable('bridge_role')) whose funded (or paying) addresses
+-- fall into two or more groups that other evidence links, its own group aside, serves unrelated customers: an
+-- exchange, a relayer, a processor. It joins service_addresses with the figure, and every evidence row through
+-- it goes, so nothing merges through it. A private funder of many fresh wallets funds one group, or none: it
+-- stays; one whose entity cashes out through several deposit addresses is taken for a bridge (a known limit: the
+-- entity then stays in as many parts, each whole).
 CREATE OR REPLACE TEMP TABLE _bridges AS
 WITH groups AS (
     SELECT parent FROM _cluster_parent GROUP BY parent HAVING count(*) >= 2
@@ -14,7 +16,7 @@ reach AS (
     SELECT e.address_b AS address, e.heuristic, count(DISTINCT m.parent) AS groups
     FROM cluster_evidence e
     JOIN member m ON m.address = e.address_a
-    WHERE e.heuristic IN ('common_first_funder', 'sweep_to_collector')
+    WHERE e.heuristic = getvariable('bridge_role')
       AND m.parent IS DISTINCT FROM (SELECT min(o.parent) FROM member o WHERE o.address = e.address_b)
     GROUP BY ALL
 )
