@@ -15,7 +15,6 @@ import duckdb
 from auditor.analyze.components import label_components
 from auditor.analyze.queries import step_sql
 
-
 # Who is judged a bridge, by the groups which strong evidence other than funding makes (deposit reuse,
 # self-authorization): first funders, then collectors. Weak links would make more groups and split more private
 # funders' entities (measured on the economy families: bench/cluster_quality.py).
