@@ -50,8 +50,8 @@ def test_quality_score_counts_pairs() -> None:
 
 def test_strict_mode_precision_and_recall(analysed_db: Path, truth: dict[str, Any]) -> None:
     strict, loose = scores(analysed_db, truth), scores(analysed_db, truth, "loose_cluster_id")
-    assert strict.precision >= 0.95 and strict.recall >= 0.80, strict
-    assert strict.bcubed_precision >= 0.95 and strict.bcubed_recall >= 0.80, strict
+    assert strict.precision >= 0.97 and strict.recall >= 0.85, strict
+    assert strict.bcubed_precision >= 0.97 and strict.bcubed_recall >= 0.85, strict
     # Loose finds at least as much and pays for it: the payment processor's clients are strangers.
     assert loose.recall >= strict.recall and loose.precision < strict.precision
     # The report quotes the figures from package data: they must be today's.

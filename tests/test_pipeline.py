@@ -84,8 +84,7 @@ def test_clusters_never_merge_two_planted_entities(analysed_db: Path, truth: dic
     assert not exchange & {a for (a,) in query(analysed_db, "SELECT address FROM address_clusters")}
 
 
-def test_entity_wallets_are_one_cluster_unless_one_heuristic_links_them(analysed_db: Path,
-                                                                         truth: dict[str, Any]) -> None:
+def test_entity_wallets_are_one_cluster(analysed_db: Path, truth: dict[str, Any]) -> None:
     cluster_of = dict(query(analysed_db, "SELECT address, cluster_id FROM address_clusters"))
     buyers = {r["buyer"] for r in truth["rentals"]}
     found = 0
@@ -93,9 +92,8 @@ def test_entity_wallets_are_one_cluster_unless_one_heuristic_links_them(analysed
         wallets = [w for w in entity["wallets"] if w in buyers]
         if entity["kind"] != "entity" or len(wallets) < 2:
             continue
-        # A "weak" entity has a shared funder only: strict mode leaves its wallets apart.
-        assert len({cluster_of[w] for w in wallets}) == (len(wallets) if entity["style"] == "weak" else 1), \
-            entity["entity_id"]
+        # A "weak" entity has a private shared funder only: one strong signal, which strict mode merges on.
+        assert len({cluster_of[w] for w in wallets}) == 1, entity["entity_id"]
         found += 1
     assert found >= 10
     evidence = query(analysed_db, "SELECT count(*), count(DISTINCT heuristic) FROM cluster_evidence "
