@@ -332,7 +332,8 @@ def test_figures_not_estimated_yet_are_said_so(report_dir: Path) -> None:
         prose = text.replace("&#39;", "'")
         # The methodology quotes the family minimum and the demo figures from package data, as measured.
         assert "the minimum over them: strict pairwise precision 1.000 and recall 0.038" in prose, name
-        assert "without any label list 0.923 and 0.038" in prose and "On the demo economy: strict 1.000 / 1.000" in prose
+        assert "without any label list 0.923 and 0.038" in prose, name
+        assert "On the demo economy: strict 1.000 / 1.000" in prose, name
     settings = {r["key"]: r["value"] for r in read_csv(report_dir, "report_settings")}
     assert settings["trailing_weeks"] == "12" and settings["top_entities"] == "10"
     assert settings["h100e_estimate"] == "central, with low and high (rentals.h100e_hours_low / _high)"
