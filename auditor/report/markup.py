@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
-from auditor.report.formatting import html_cell, is_numeric, label, md_cell, wraps
+from auditor.report.formatting import html_cell, is_numeric, md_cell, wraps
+from auditor.report.styles import label
 from auditor.sqlfile import Cell, Table
 
 EMPTY_MD = "_None._"
