@@ -7,7 +7,6 @@ here, at the edge; `--debug` anywhere on the command line shows the traceback in
 from __future__ import annotations
 
 import csv
-import io
 import os
 import signal
 import sys
@@ -46,20 +45,10 @@ _out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
 _err = Console(stderr=True, soft_wrap=True)
 
 
-def _render(table: Table, fmt: str = "table", null: str = "") -> None:
-    """Every value and header goes through auditor.terminal: shown as text, never as markup or escapes."""
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([terminal.plain(c) for c in table.columns])
-        writer.writerows([terminal.csv_value(v) for v in row] for row in table.rows)
-        sys.stdout.write(buf.getvalue())
-    elif fmt == "json":
-        records = [terminal.json_value(dict(zip(table.columns, r, strict=True))) for r in table.rows]
-        sys.stdout.write(orjson.dumps(records, default=terminal.json_default,
-                                      option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        _out.print(terminal.rich_table(table, null))
+def _render(table: Table, null: str = "") -> None:
+    """A table view; every value and header goes through auditor.terminal: shown as text, never as markup or
+    escapes. (csv and json output stream: _stream.)"""
+    _out.print(terminal.rich_table(table, null))
 
 
 def _say(message: str) -> None:
@@ -293,7 +282,7 @@ def sql(
     if format == "table":
         shown = defaults.SQL_TABLE_ROWS if limit is None else limit
         result = query_rows(db, statement, timeout, shown)
-        _render(result.table, format, null="NULL")
+        _render(result.table, null="NULL")
         truncated = result.truncated
         more = f"raise --limit, up to {defaults.SQL_MAX_ROWS:,}, use --format csv, or narrow the query"
     else:
@@ -307,7 +296,7 @@ def sql(
 
 
 def _stream(columns: tuple[str, ...], types: tuple[str, ...], batches: Iterator[list[Any]], fmt: str) -> None:
-    """csv or json written batch by batch, in the same shape _render gives a whole table."""
+    """csv or json written batch by batch: one orjson document for json, RFC 4180 for csv."""
     out = sys.stdout
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")

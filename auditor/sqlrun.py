@@ -9,7 +9,7 @@ and the configuration locked. Exactly one statement runs, and only a read; a tim
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +56,8 @@ class RowStream:
     """A running statement's rows in batches, at most `limit` in all; `truncated` says, once the batches are
     exhausted, whether the statement had more."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, limit: int, refuse: Any) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, limit: int,
+                 refuse: Callable[[duckdb.Error], InputError]) -> None:
         self.columns: tuple[str, ...] = tuple(d[0] for d in cursor.description or ())
         self.types: tuple[str, ...] = tuple(str(d[1]) for d in cursor.description or ())
         self.truncated = False

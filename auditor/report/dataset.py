@@ -8,7 +8,7 @@ from decimal import Decimal
 import duckdb
 
 from auditor.report.completeness import WeekCoverage, week_coverage
-from auditor.report.formatting import as_int, display
+from auditor.report.formatting import as_decimal, as_int, display
 from auditor.report.glance import Glance, glance
 from auditor.report.queries import require_analysis, run
 from auditor.report.sources import coverage_summary
@@ -206,11 +206,3 @@ def pivot_series(table: Table, weeks: tuple[str, ...]) -> WeeklySeries:
         tuple(tuple(hours.get((m, w), Decimal(0)) for w in weeks) for m in markets),
         tuple(tuple(counts.get((m, w), 0) for w in weeks) for m in markets),
     )
-
-
-def as_decimal(value: Cell) -> Decimal | None:
-    """A numeric cell as an exact Decimal; NULL (rentals, none estimated) stays None."""
-    if isinstance(value, Decimal) or value is None:
-        return value
-    return Decimal(value) if isinstance(value, int | float) else None
-

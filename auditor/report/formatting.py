@@ -134,3 +134,10 @@ def is_numeric(column: str) -> bool:
 def as_int(value: Cell) -> int:
     """A numeric cell as int; NULL (no rentals) is 0."""
     return int(value) if isinstance(value, int | float) else 0
+
+
+def as_decimal(value: Cell) -> Decimal | None:
+    """A numeric cell as an exact Decimal; NULL (rentals, none estimated) stays None."""
+    if isinstance(value, Decimal) or value is None:
+        return value
+    return Decimal(value) if isinstance(value, int | float) else None

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from auditor.report.formatting import as_decimal
 from auditor.report.weeks import IsoWeek
 from auditor.sqlfile import Cell, Table
 
@@ -61,12 +62,6 @@ class Glance:
             f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5" fill="#D55E00"/></svg>')
 
 
-def _decimal(value: Cell) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    return Decimal(value) if isinstance(value, int | float | Decimal) else None
-
-
 def _share(part: Decimal | None, whole: Decimal) -> Decimal | None:
     return None if part is None or whole <= 0 else 100 * part / whole
 
@@ -77,7 +72,7 @@ def _change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
 
 def glance(week: IsoWeek, tables: dict[str, Table], top_entities: int) -> Glance:
     """The first screen from the headline, trend, entities and by_gpu results."""
-    series = tuple((str(r["week"]), _decimal(r["h100e_hours_no_kyc"]) or Decimal(0))
+    series = tuple((str(r["week"]), as_decimal(r["h100e_hours_no_kyc"]) or Decimal(0))
                    for r in tables["trend"].records())
     now = series[-1][1] if series else Decimal(0)
     before = [v for _, v in series[:-1]][-TREND_WEEKS:]
@@ -86,24 +81,24 @@ def glance(week: IsoWeek, tables: dict[str, Table], top_entities: int) -> Glance
                               "change_pct": _change(now, average), "weeks": len(before)}
 
     entity_rows = tables["entities"].records()
-    entity_total = sum((d for r in entity_rows if (d := _decimal(r["h100e_hours"])) is not None), Decimal(0))
+    entity_total = sum((d for r in entity_rows if (d := as_decimal(r["h100e_hours"])) is not None), Decimal(0))
     entities = tuple({"cluster_id": r["cluster_id"], "h100e_hours": r["h100e_hours"],
-                      "share_pct": _share(_decimal(r["h100e_hours"]), entity_total),
+                      "share_pct": _share(as_decimal(r["h100e_hours"]), entity_total),
                       "prev_h100e_hours": r["prev_h100e_hours"], "change_pct": r["change_pct_h100e_hours"],
                       "gpu_models": r["gpu_models"], "addresses": r["addresses"]}
                      for r in entity_rows[:GLANCE_ENTITIES])
-    top = [d for r in entity_rows[:top_entities] if (d := _decimal(r["h100e_hours"])) is not None]
+    top = [d for r in entity_rows[:top_entities] if (d := as_decimal(r["h100e_hours"])) is not None]
     top_share = _share(sum(top, Decimal(0)), entity_total) if top else None
 
     gpu_rows = tables["by_gpu"].records()
-    gpu_total = sum((d for r in gpu_rows if (d := _decimal(r["h100e_hours"])) is not None), Decimal(0))
-    named = [r for r in gpu_rows if r["gpu"] != "unknown" and _decimal(r["h100e_hours"])]
-    named.sort(key=lambda r: _decimal(r["h100e_hours"]) or Decimal(0), reverse=True)  # stable: ties keep SQL order
+    gpu_total = sum((d for r in gpu_rows if (d := as_decimal(r["h100e_hours"])) is not None), Decimal(0))
+    named = [r for r in gpu_rows if r["gpu"] != "unknown" and as_decimal(r["h100e_hours"])]
+    named.sort(key=lambda r: as_decimal(r["h100e_hours"]) or Decimal(0), reverse=True)  # stable: ties keep SQL order
     gpus = tuple({"label": r["gpu"], "h100e_hours": r["h100e_hours"],
-                  "share_pct": _share(_decimal(r["h100e_hours"]), gpu_total)} for r in named[:GLANCE_GPUS])
+                  "share_pct": _share(as_decimal(r["h100e_hours"]), gpu_total)} for r in named[:GLANCE_GPUS])
     unknown = next(({"label": "unknown", "h100e_hours": r["h100e_hours"],
-                     "share_pct": _share(_decimal(r["h100e_hours"]), gpu_total)}
-                    for r in gpu_rows if r["gpu"] == "unknown" and _decimal(r["h100e_hours"])), None)
+                     "share_pct": _share(as_decimal(r["h100e_hours"]), gpu_total)}
+                    for r in gpu_rows if r["gpu"] == "unknown" and as_decimal(r["h100e_hours"])), None)
 
     rows: list[tuple[Cell, ...]] = [
         ("this_week", 1, week.label, now, None, None, None),
