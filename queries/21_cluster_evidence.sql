@@ -49,6 +49,21 @@ WITH first_funder AS (
     WHERE f.status = 'funded' AND f.funder IS NOT NULL AND f.funder <> f.address
       AND f.funder NOT IN (SELECT address FROM service_addresses)
       AND f.address NOT IN (SELECT address FROM service_addresses)
+    UNION ALL
+    -- First funded by a service (dust from an airdrop, a withdrawal): the first private EOA that sends it native
+    -- coin while it is still fresh funded it as well.
+    SELECT t.chain_id, t.dst, t.src, 'common_first_funder',
+           'first funded by service ' || f.funder || ', then by ' || t.src || ' with ' || round(t.amount, 6)
+               || ' native coin in block ' || t.block_number || ' on chain ' || t.chain_id || ', '
+               || date_diff('hour', f.block_time, t.block_time) || ' h later',
+           t.tx_hash, t.block_number
+    FROM funding f
+    JOIN _flows t ON t.chain_id = f.chain_id AND t.dst = f.address AND t.asset = 'native'
+    WHERE f.status = 'funded' AND f.funder IN (SELECT address FROM service_addresses)
+      AND f.address NOT IN (SELECT address FROM service_addresses)
+      AND t.src IN (SELECT address FROM _eoas) AND t.src NOT IN (SELECT address FROM _buyers)
+      AND t.block_time BETWEEN f.block_time AND f.block_time + to_days(getvariable('fresh_days')::INTEGER)
+    QUALIFY row_number() OVER (PARTITION BY t.chain_id, t.dst ORDER BY t.block_number, t.seq) = 1
 ),
 deposit AS (
     SELECT t.chain_id, t.src AS address_a, t.dst AS address_b, 'deposit_reuse' AS heuristic,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
+from auditor.analyze.bridges import drop_bridges
 from auditor.analyze.components import label_components
 from auditor.analyze.queries import step_sql
 
@@ -37,7 +38,7 @@ def build_entities(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("SET VARIABLE bridge_heuristics = ?::VARCHAR[]", [list(evidence)])
         con.execute(_step("bridges"))
         label_components(con)
-        con.execute(_step("bridges_apply"))
+        drop_bridges(con, role)
     con.execute(_step("graph"))
     con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
     heuristics = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()]

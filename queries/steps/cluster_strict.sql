@@ -10,8 +10,15 @@ WITH agree AS (
     WHERE x.heuristic NOT IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
       AND y.heuristic NOT IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
 ),
+round_trip AS (
+    SELECT e.a, e.b FROM _cluster_edges e
+    WHERE e.heuristic = 'sweep_to_collector'
+      AND e.b IN (SELECT f.b FROM _cluster_edges f WHERE f.heuristic = 'common_first_funder')
+),
 pairs AS (
     SELECT a, b FROM _cluster_edges WHERE heuristic IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
+    UNION
+    SELECT a, b FROM round_trip
     UNION
     SELECT node, head FROM agree WHERE node <> head
 )
