@@ -108,6 +108,34 @@ ins AS (
     GROUP BY f.dst
 ),
 collected AS (SELECT destination AS address, count(DISTINCT address) AS forwarders FROM _forwarders GROUP BY ALL),
+settles AS (   -- what a collector of buyers' payments passes on, per chain and asset, to non-buyers it did not fund
+    SELECT address, max(payers) AS buyer_payers, max(destinations) AS settles_to,
+           max(passed / received) AS settled_share
+    FROM (
+        SELECT i.chain_id, i.asset, i.address, i.payers, i.received, count(DISTINCT f.dst) AS destinations,
+               sum(f.amount) AS passed
+        FROM (SELECT chain_id, asset, dst AS address, count(DISTINCT src) AS payers, sum(amount) AS received
+              FROM _flows WHERE src IN (SELECT address FROM _buyers) GROUP BY ALL) i
+        JOIN _flows f ON f.chain_id = i.chain_id AND f.asset = i.asset AND f.src = i.address
+        WHERE i.payers >= 2 AND i.received > 0
+          AND f.dst NOT IN (SELECT address FROM _buyers)
+          AND NOT EXISTS (SELECT 1 FROM own o WHERE o.a = f.src AND o.b = f.dst)
+        GROUP BY ALL
+    )
+    GROUP BY address
+),
+paced AS (   -- how a funder's first fundings fall in time: in sessions (a fleet set up) or at random (customers)
+    SELECT funder AS address, count(*) AS fundings,
+           count(*) FILTER (WHERE least(coalesce(epoch(block_time) - epoch(prev), 1e18),
+                                       coalesce(epoch(next) - epoch(block_time), 1e18))
+                                  <= 60 * getvariable('session_minutes'))::DOUBLE / count(*) AS in_sessions,
+           1 - exp(-2 * (count(*) - 1) * 60 * getvariable('session_minutes')
+                   / greatest(epoch(max(block_time)) - epoch(min(block_time)), 1)) AS by_chance
+    FROM (SELECT funder, block_time, lag(block_time) OVER w AS prev, lead(block_time) OVER w AS next
+          FROM funding WHERE status = 'funded' AND funder IS NOT NULL AND block_time IS NOT NULL
+          WINDOW w AS (PARTITION BY funder ORDER BY block_time, chain_id, address))
+    GROUP BY funder
+),
 scans AS (
     SELECT address, max(nonce) AS nonce, bool_or(status = 'hub') AS hub FROM native_scan GROUP BY address
 ),
@@ -118,13 +146,18 @@ everyone AS (
 SELECT e.address, e.address IN (SELECT address FROM _buyers) AS is_buyer,
        coalesce(f.first_funded, 0) AS first_funded, coalesce(f.buyers_funded, 0) AS buyers_funded,
        coalesce(o.recipients, 0) AS other_recipients, coalesce(i.senders, 0) AS independent_senders,
-       coalesce(c.forwarders, 0) AS forwarders_in, s.nonce, coalesce(s.hub, false) AS hub
+       coalesce(c.forwarders, 0) AS forwarders_in, s.nonce, coalesce(s.hub, false) AS hub,
+       coalesce(t.buyer_payers, 0) AS buyer_payers, coalesce(t.settles_to, 0) AS settles_to,
+       coalesce(t.settled_share, 0) AS settled_share, p.in_sessions AS fundings_in_sessions,
+       p.by_chance AS fundings_by_chance
 FROM everyone e
 LEFT JOIN funded f ON f.address = e.address
 LEFT JOIN outs o ON o.address = e.address
 LEFT JOIN ins i ON i.address = e.address
 LEFT JOIN collected c ON c.address = e.address
 LEFT JOIN scans s ON s.address = e.address
+LEFT JOIN settles t ON t.address = e.address
+LEFT JOIN paced p ON p.address = e.address
 ORDER BY e.address;
 
 CREATE OR REPLACE TABLE service_addresses AS
@@ -144,6 +177,18 @@ WITH behaviour AS (   -- never a buyer: a busy renter pays many providers and is
     UNION ALL
     SELECT address, 'collects from ' || forwarders_in || ' deposit-like forwarders', true
     FROM address_activity WHERE NOT is_buyer AND forwarders_in >= 2
+    UNION ALL
+    SELECT address, 'first funds ' || first_funded || ' addresses at the pace of independent customers: '
+                    || round(100 * fundings_in_sessions) || ' % within ' || getvariable('session_minutes')
+                    || ' min of another, ' || round(100 * fundings_by_chance) || ' % by chance', true
+    FROM address_activity
+    WHERE NOT is_buyer AND first_funded >= getvariable('min_paced_fundings')
+      AND 1 - fundings_in_sessions >= (1 - fundings_by_chance) / getvariable('session_ratio')
+    UNION ALL
+    SELECT address, 'passes on ' || round(100 * settled_share) || ' % of what ' || buyer_payers
+                    || ' buyers paid it to ' || settles_to || ' addresses', false
+    FROM address_activity
+    WHERE NOT is_buyer AND settles_to >= 2 AND settled_share >= getvariable('settle_share')
     UNION ALL
     SELECT address, 'first funder of ' || buyers_funded || ' buyers (more than ' || getvariable('max_funder_fanout')
                     || ', --max-funder-fanout)', true

@@ -3,12 +3,10 @@
 A group is a set of addresses that evidence other than funding links (deposit reuse, self-authorization). Groups
 alone are no evidence of different owners: an entity with several exchange accounts makes several deposit groups,
 all funded by its one private funder, which must stay. So a hub is a bridge only when what it reaches looks like
-many customers:
-- it touches one address in most of the groups it reaches (a customer uses a service through one wallet; an
-  entity's own funder or collector works with many of its wallets), or
-- the groups it reaches fall into two or more entities that *other* hubs anchor: each is reached by another funder
-  or collector, and no other hub links the two (two private funders' entities; a relayer that also funded a few
-  wallets of each). A hub's own sub-funders are no strangers (evidence ties them to it).
+many customers: the groups it reaches fall into two or more entities that *other* hubs anchor (each is reached
+by another funder or collector, and no other hub links the two: two private funders' entities, and a relayer that
+also funded a few wallets of each). A hub's own sub-funders are no strangers (evidence ties them to it). Services
+that reach no anchored group are found by what they do (queries/20_service_addresses.sql).
 """
 
 from __future__ import annotations
@@ -52,27 +50,22 @@ def _anchored_entities(hub: str, groups: set[int], reach: dict[str, set[int]], t
     return len({_find(parent, g) for g in anchored})
 
 
-def judge(touches: list[tuple[str, bool, int, int]], ties: set[tuple[str, str]]) -> list[Bridge]:
-    """Bridges among the hubs judged, from (hub, judged, group, members touched) rows and the hub pairs that
-    evidence ties directly."""
+def judge(touches: list[tuple[str, bool, int]], ties: set[tuple[str, str]]) -> list[Bridge]:
+    """Bridges among the hubs judged, from (hub, judged, group) rows and the hub pairs evidence ties directly."""
     reach: dict[str, set[int]] = defaultdict(set)
-    judged: dict[str, dict[int, int]] = defaultdict(dict)
+    judged: dict[str, set[int]] = defaultdict(set)
     hubs_of: dict[int, set[str]] = defaultdict(set)
-    for hub, is_judged, group, members in touches:
+    for hub, is_judged, group in touches:
         reach[hub].add(group)
         hubs_of[group].add(hub)
         if is_judged:
-            judged[hub][group] = members
+            judged[hub].add(group)
     out = []
     for hub in sorted(judged):
         groups = judged[hub]
         if len(groups) < MIN_GROUPS:
             continue
-        thin = sum(1 for m in groups.values() if m == 1)
-        if thin >= MIN_GROUPS and 2 * thin > len(groups):
-            out.append(Bridge(hub, f"one address in each of {thin} of the {len(groups)} groups it reaches"))
-            continue
-        entities = _anchored_entities(hub, set(groups), reach, ties, hubs_of)
+        entities = _anchored_entities(hub, groups, reach, ties, hubs_of)
         if entities >= MIN_GROUPS:
             out.append(Bridge(hub, f"reaches {len(groups)} groups that other funders or collectors make "
                                    f"{entities} separate entities"))
@@ -82,8 +75,8 @@ def judge(touches: list[tuple[str, bool, int, int]], ties: set[tuple[str, str]])
 def drop_bridges(con: duckdb.DuckDBPyConnection, role: str) -> list[Bridge]:
     """Judge the hubs of `role` over the current groups, record the bridges as services and drop their evidence."""
     con.execute(step_sql("cluster_bridge_touches"))
-    touches = [(str(h), bool(j), int(g), int(m)) for h, j, g, m in
-               con.execute("SELECT hub, judged, parent, members FROM _bridge_touches").fetchall()]
+    touches = [(str(h), bool(j), int(g)) for h, j, g in
+               con.execute("SELECT hub, judged, parent FROM _bridge_touches").fetchall()]
     ties = {(str(a), str(b)) for a, b in con.execute("SELECT a, b FROM _bridge_ties").fetchall()}
     ties |= {(b, a) for a, b in ties}
     bridges = judge(touches, ties)

@@ -19,9 +19,18 @@ MAX_DEPOSIT_USERS = DEFAULT_MAX_ENTITY_SIZE
 DEPOSIT_WINDOW_HOURS = 30 * 24  # a deposit address forwards within a month (Tutela: 3,200 blocks, ~12 h, for one
                                 # receipt; exchanges that sweep once a balance is worth the gas wait weeks for several)
 FORWARD_SHARE = 0.9             # ... and passes on almost all it received: a native sweep keeps back only its gas
+SETTLE_SHARE = 0.5              # a collector passing most of its buyers' payments on to several addresses it did not
+                                # fund settles for others (a processor, a merchant gateway); a cold wallet keeps them
 MIN_SERVICE_DEGREE = 20         # paying or being paid by this many unrelated addresses is a service's life, not a
                                 # wallet's (Victor 2020's deposit detection; Tutela's exchange heuristics)
 BUSY_TX_RATIO = 2               # a hub whose transactions outnumber its first fundings 2:1 mostly does other business
+# A funder of a fleet funds it in sessions; a service funds whoever asks, when they ask. Of a funder's first
+# fundings (at least MIN_PACED_FUNDINGS), the share with no other within SESSION_MINUTES is compared with the share
+# that as many fundings spread at random over the same span would leave alone; at least 1/SESSION_RATIO of that,
+# it is paced like independent customers (a relayer, a faucet, a withdrawal desk).
+SESSION_MINUTES = 60
+SESSION_RATIO = 2
+MIN_PACED_FUNDINGS = 10
 FRESH_DAYS = 7                  # a transfer within a week of the receiver's first funding is to a fresh EOA
 CLUSTERING_MODES = ("strict", "loose")
 DEFAULT_MAX_PRICE_AGE_HOURS = defaults.MAX_PRICE_AGE_HOURS
@@ -103,6 +112,10 @@ def parameters(options: AnalyzeOptions) -> dict[str, object]:
         "max_deposit_users": MAX_DEPOSIT_USERS,
         "deposit_window_hours": DEPOSIT_WINDOW_HOURS,
         "forward_share": FORWARD_SHARE,
+        "settle_share": SETTLE_SHARE,
+        "session_minutes": SESSION_MINUTES,
+        "session_ratio": SESSION_RATIO,
+        "min_paced_fundings": MIN_PACED_FUNDINGS,
         "min_service_degree": MIN_SERVICE_DEGREE,
         "busy_tx_ratio": BUSY_TX_RATIO,
         "fresh_days": FRESH_DAYS,

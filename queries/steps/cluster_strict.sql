@@ -13,7 +13,6 @@ WITH agree AS (
 round_trip AS (
     SELECT e.a, e.b FROM _cluster_edges e
     WHERE e.heuristic = 'sweep_to_collector'
-      AND e.b IN (SELECT f.b FROM _cluster_edges f WHERE f.heuristic = 'common_first_funder')
 ),
 pairs AS (
     SELECT a, b FROM _cluster_edges WHERE heuristic IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
