@@ -66,35 +66,44 @@ def clusters(con: duckdb.DuckDBPyConnection, suffix: str = "") -> dict[str, dict
     return {"strict" + suffix: {a: s for a, s, _ in rows}, "loose" + suffix: {a: loose for a, _, loose in rows}}
 
 
-def run_one(family: str, seed: int, workdir: Path) -> list[Result]:
-    """Plans, plays, indexes, analyses and scores one economy."""
+def run_one(family: str, seed: int, workdir: Path, reanalyze: bool = False) -> list[Result]:
+    """Plans, plays, indexes, analyses and scores one economy; with `reanalyze`, analyses and scores the one an
+    earlier run kept in `workdir` (an analysis change needs no new index)."""
     t0 = time.perf_counter()
-    fam = plan_family(family, seed)
-    t1 = time.perf_counter()
-    with start_economy(workdir, fam.economy, family_truth(fam), label_writer(fam)) as net:
-        t2 = time.perf_counter()
-        db = workdir / "audit.duckdb"
-        asyncio.run(run_index(IndexRequest(rpc_urls=tuple(net.urls[c] for c in sorted(net.urls)), db_path=db,
-                                           confirmations=0)))
-        t3 = time.perf_counter()
-        with open_db(db) as con:
-            import_labels(con, net.labels_path)
-            run_analysis(con)
-            t4 = time.perf_counter()
-            found = clusters(con)
-            con.execute("DELETE FROM user_labels")
-            run_analysis(con)
-            found |= clusters(con, "/unlabelled")
-        truth = load_family_truth(net.truth_path)
+    db = workdir / "audit.duckdb"
+    if reanalyze:
+        truth_path, labels_path = workdir / "ground_truth.json", workdir / "labels.csv"
+        if not (db.is_file() and truth_path.is_file() and labels_path.is_file()):
+            raise SystemExit(f"--reanalyze: no kept economy in {workdir} (run once with --workdir first)")
+        t1 = t2 = t3 = time.perf_counter()
+    else:
+        fam = plan_family(family, seed)
+        t1 = time.perf_counter()
+        with start_economy(workdir, fam.economy, family_truth(fam), label_writer(fam)) as net:
+            t2 = time.perf_counter()
+            asyncio.run(run_index(IndexRequest(rpc_urls=tuple(net.urls[c] for c in sorted(net.urls)), db_path=db,
+                                               confirmations=0)))
+            t3 = time.perf_counter()
+            truth_path, labels_path = net.truth_path, net.labels_path
+    with open_db(db) as con:
+        con.execute("DELETE FROM user_labels")
+        import_labels(con, labels_path)
+        run_analysis(con)
+        t4 = time.perf_counter()
+        found = clusters(con)
+        con.execute("DELETE FROM user_labels")
+        run_analysis(con)
+        found |= clusters(con, "/unlabelled")
+    truth = load_family_truth(truth_path)
     seconds = {"plan": t1 - t0, "play": t2 - t1, "index": t3 - t2, "analyze": t4 - t3, "total": t4 - t0}
     return [Result(family, seed, mode, len(truth.owners), len(set(truth.owners.values())),
                    len(set(truth.linkable.values())), score_linkable(found[mode], truth.owners, truth.linkable),
                    seconds) for mode in MODES]
 
 
-def _job(args: tuple[str, int, str]) -> list[Result]:
-    family, seed, root = args
-    return run_one(family, seed, Path(root) / f"{family}-{seed}")
+def _job(args: tuple[str, int, str, bool]) -> list[Result]:
+    family, seed, root, reanalyze = args
+    return run_one(family, seed, Path(root) / f"{family}-{seed}", reanalyze)
 
 
 def table(results: list[Result]) -> str:
@@ -147,16 +156,21 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="economies at once (each runs its own anvil nodes)")
     parser.add_argument("--csv", type=Path, default=Path("cluster_quality.csv"))
     parser.add_argument("--workdir", type=Path, help="keep the devnets and databases here")
+    parser.add_argument("--reanalyze", action="store_true",
+                        help="analyse and score the economies an earlier run kept in --workdir, without playing or "
+                             "indexing them again (for analysis changes)")
     parser.add_argument("--publish", type=Path, help="also write the minimum per mode here, as the report quotes it "
                                                      "(auditor/data/clustering_families.csv)")
     args = parser.parse_args()
+    if args.reanalyze and not args.workdir:
+        parser.error("--reanalyze needs --workdir, where an earlier run kept its economies")
     families = [f.strip() for f in args.families.split(",") if f.strip()]
     unknown = [f for f in families if f not in FAMILIES]
     if unknown:
         parser.error(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
     with tempfile.TemporaryDirectory(prefix="cluster-quality-") as tmp:
         root = args.workdir or Path(tmp)
-        jobs = [(f, s, str(root)) for f in families for s in range(1, args.seeds + 1)]
+        jobs = [(f, s, str(root), args.reanalyze) for f in families for s in range(1, args.seeds + 1)]
         results: list[Result] = []
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for out in pool.map(_job, jobs):
