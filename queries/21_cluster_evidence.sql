@@ -3,7 +3,8 @@
 --          shows it, over every value flow the index saw (native coin and watched tokens). No edge touches a
 --          service address. Heuristics (after Victor 2020 and the Arbitrum, Hop and Forta sybil work, see README):
 --          common_first_funder  an address (a buyer, or a funder the index traced) and the wallet whose plain
---                               native-coin transfer first funded it: funding trees link level by level;
+--                               native-coin transfer first funded it: funding trees link level by level; when a
+--                               service funded it first, also the first private EOA paying it within fresh_days;
 --          deposit_reuse        an address and the deposit-like forwarder it paid (service_addresses.sql's
 --                               _forwarders: forwards what it receives, soon and almost entirely, to one address),
 --                               for forwarders used by two or more addresses;
@@ -13,9 +14,9 @@
 --                               in a transaction it sent itself;
 --          fresh_eoa_transfer   two buyers, one sending value to the other within fresh_days of the receiver's
 --                               first funding (the funding itself aside).
---          The strong ones (common_first_funder, deposit_reuse, self_authorization) merge alone in strict mode;
---          auditor/analyze/clustering.py then removes funders and collectors that bridge groups other evidence
---          keeps apart, and builds the entities.
+--          The strong ones (common_first_funder, deposit_reuse, sweep_to_collector, self_authorization) merge
+--          alone in strict mode; auditor/analyze/clustering.py then removes funders and collectors that reach
+--          entities other hubs anchor (bridges.py), and builds the entities.
 -- parameters: fresh_days
 CREATE OR REPLACE TEMP TABLE _eoas AS
 SELECT DISTINCT address FROM address_code WHERE NOT is_contract

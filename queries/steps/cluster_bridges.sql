@@ -1,7 +1,6 @@
--- cluster_bridges: the groups that evidence other than first funders links (getvariable('bridge_heuristics'):
--- every other heuristic for judging funders; deposit reuse and self-authorization alone for judging collectors,
--- whose own sweeps must not make their group), for components.py; cluster_bridges_apply.sql then finds who
--- bridges them.
+-- cluster_bridges: the groups that deposit reuse and self-authorization link (getvariable('bridge_heuristics'),
+-- clustering.py's BRIDGE_PASSES), for components.py; auditor/analyze/bridges.py then judges the funders and
+-- collectors that reach them.
 CREATE OR REPLACE TEMP TABLE _cluster_links AS
 SELECT a, b FROM _cluster_edges WHERE list_contains(getvariable('bridge_heuristics'), heuristic)
 UNION

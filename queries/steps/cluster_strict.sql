@@ -1,23 +1,17 @@
--- cluster_strict: strict links. A strong signal links on its own: a private (non-service) first funder, deposit
--- reuse, self-authorization followed by a spend. Any other pair of addresses is linked only when two independent
--- weaker heuristics each put them in one component (the partitions' intersection), so one mistaken edge of a weak
--- kind cannot merge two entities. Over every node, for components.py.
+-- cluster_strict: strict links. A strong signal (getvariable('strong'), clustering.py's STRONG) links on its own: a
+-- private (non-service) first funder, deposit reuse, consolidation into a private collector, self-authorization
+-- followed by a spend. Any other pair of addresses is linked only when two independent weaker heuristics each put
+-- them in one component (the partitions' intersection, _heuristic_parent), so one mistaken edge of a weak kind
+-- cannot merge two entities. Over every node, for components.py.
 CREATE OR REPLACE TEMP TABLE _cluster_links AS
 WITH agree AS (
     SELECT x.node, min(x.node) OVER (PARTITION BY x.heuristic, x.parent, y.heuristic, y.parent) AS head
     FROM _heuristic_parent x
     JOIN _heuristic_parent y ON y.node = x.node AND x.heuristic < y.heuristic
-    WHERE x.heuristic NOT IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
-      AND y.heuristic NOT IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
-),
-round_trip AS (
-    SELECT e.a, e.b FROM _cluster_edges e
-    WHERE e.heuristic = 'sweep_to_collector'
+    WHERE NOT list_contains(getvariable('strong'), x.heuristic) AND NOT list_contains(getvariable('strong'), y.heuristic)
 ),
 pairs AS (
-    SELECT a, b FROM _cluster_edges WHERE heuristic IN ('common_first_funder', 'deposit_reuse', 'self_authorization')
-    UNION
-    SELECT a, b FROM round_trip
+    SELECT a, b FROM _cluster_edges WHERE list_contains(getvariable('strong'), heuristic)
     UNION
     SELECT node, head FROM agree WHERE node <> head
 )

@@ -144,3 +144,28 @@ def test_small_family_plays_indexes_and_scores(tmp_path: Path) -> None:
     found = score_linkable(strict, truth.owners, truth.linkable)
     assert found.ownership == score(strict, truth.owners) and found.linkable == score(strict, truth.linkable)
     assert 0 <= found.recall <= 1 and 0 <= found.precision <= 1
+
+
+# Large enough that the biggest entity cashes out through three exchange accounts; the relayer is not labelled.
+MEDIUM = replace(FAMILIES["mixed"], entities=6, max_size=90, tail_cap=8, solos=30, noise_withdrawals=40,
+                 processor_payers=10, airdrop_recipients=40, router_callers=10, label_relayer=False)
+
+
+@pytest.mark.slow
+def test_unlabelled_services_are_found_and_private_hubs_kept(tmp_path: Path) -> None:
+    fam = plan_family("mixed", 1, MEDIUM)
+    with start_economy(tmp_path / "net", fam.economy, family_truth(fam), label_writer(fam)) as net:
+        db = tmp_path / "audit.duckdb"
+        asyncio.run(run_index(IndexRequest(rpc_urls=tuple(net.urls[c] for c in sorted(net.urls)), db_path=db,
+                                           confirmations=0)))
+        truth = load_family_truth(net.truth_path)
+    with open_db(db) as con:
+        run_analysis(con)   # no label list: every service must be found by what it does
+        strict = dict(con.execute("SELECT address, strict_cluster_id FROM address_clusters").fetchall())
+        services = dict(con.execute("SELECT address, reason FROM service_addresses").fetchall())
+    missed = {name for name, a in truth.services.items() if a not in services}
+    assert not missed, missed
+    private = {a: services[a] for a, role in truth.roles.items() if role != "wallet" and a in services}
+    assert not private, private
+    found = score_linkable(strict, truth.owners, truth.linkable)
+    assert found.precision >= 0.97 and found.recall >= 0.85, found
