@@ -52,8 +52,8 @@ def test_strict_mode_precision_and_recall(analysed_db: Path, truth: dict[str, An
     strict, loose = scores(analysed_db, truth), scores(analysed_db, truth, "loose_cluster_id")
     assert strict.precision >= 0.97 and strict.recall >= 0.85, strict
     assert strict.bcubed_precision >= 0.97 and strict.bcubed_recall >= 0.85, strict
-    # Loose finds at least as much and pays for it: the payment processor's clients are strangers.
-    assert loose.recall >= strict.recall and loose.precision < strict.precision
+    # Loose finds at least as much and never more truly.
+    assert loose.recall >= strict.recall and loose.precision <= strict.precision
     # The report quotes the figures from package data: they must be today's.
     with package_data("clustering_quality.csv").open(newline="") as fh:
         shipped = {r["mode"]: r for r in csv.DictReader(fh)}
@@ -105,9 +105,11 @@ def test_traps_are_services_not_entities(analysed_db: Path, truth: dict[str, Any
     assert "cex_hot: Devnet exchange" in reasons[truth["exchange"][0]]
     clustered = {a for (a,) in query(analysed_db, "SELECT address FROM address_clusters")}
     assert not {labels["phisher"], labels["bridge_relayer"], *truth["exchange"]} & clustered
-    # The processor forwards part to the exchange and pays merchants: no deposit address, only a collector.
-    assert query(analysed_db, "SELECT DISTINCT heuristic FROM cluster_evidence WHERE address_b = ?",
-                 [labels["payment_processor"]]) == [("sweep_to_collector",)]
+    # The processor passes what buyers pay it on to the exchange and to merchants: a service, nothing merges
+    # through it.
+    assert reasons[labels["payment_processor"]].startswith("passes on ")
+    assert query(analysed_db, "SELECT count(*) FROM cluster_evidence WHERE ? IN (address_a, address_b)",
+                 [labels["payment_processor"]]) == [(0,)]
 
 
 def test_without_label_lists_fan_out_still_protects(analysed_db: Path, truth: dict[str, Any],
@@ -121,9 +123,9 @@ def test_without_label_lists_fan_out_still_protects(analysed_db: Path, truth: di
     assert s.precision >= 0.97 and s.recall >= 0.85
     reasons = dict(query(db, "SELECT address, reason FROM service_addresses WHERE by_behaviour"))
     # Unlabelled, the exchange shows by what it does (it collects the deposit addresses' sweeps, pays many), and
-    # the relayer by funding wallets that other evidence puts in different groups.
+    # the relayer by funding whoever asks, when they ask, rather than in sessions.
     assert "deposit-like forwarders" in reasons[truth["exchange"][0]]
-    assert "groups that other evidence keeps apart" in reasons[truth["labels"]["bridge_relayer"]]
+    assert "at the pace of independent customers" in reasons[truth["labels"]["bridge_relayer"]]
 
 
 def test_loose_mode_and_size_cap(analysed_db: Path, truth: dict[str, Any], tmp_path: Path) -> None:
