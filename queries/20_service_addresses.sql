@@ -5,14 +5,17 @@
 --          from the value flows the index saw (native coin and watched tokens, all chains): a hub too busy to scan
 --          whose transactions are mostly not the fundings it made (busy_tx_ratio), an address paying many
 --          addresses it did not first fund or receiving from many non-buyers it did not fund
---          (min_service_degree), the collector of two or more deposit-like forwarders (an exchange), spenders
---          approved by more than max_spender_owners owners, and, only if max_funder_fanout is set, funders of
---          more buyers than that. A private funder of many fresh
---          wallets is none of these: it is an entity. The last rule (a funder or collector bridging groups that
---          other evidence links apart) needs the evidence and runs after it (steps/cluster_bridges.sql).
---          _flows (every value transfer seen) and _forwarders (deposit-like addresses) are kept for the evidence.
+--          (min_service_degree), the collector of two or more deposit-like forwarders (an exchange), a funder
+--          paced like independent customers rather than in sessions (session_minutes, session_ratio,
+--          min_paced_fundings), a collector passing what buyers paid it on to several non-buyers (settle_share),
+--          spenders approved by more than max_spender_owners owners, and, only if max_funder_fanout is set,
+--          funders of more buyers than that. A private funder of many fresh wallets is none of these: it is an
+--          entity. The last rule (a funder or collector reaching entities other hubs anchor) needs the evidence
+--          and runs after it (auditor/analyze/bridges.py). _flows (every value transfer seen) and _forwarders
+--          (deposit-like addresses) are kept for the evidence.
 -- parameters: max_funder_fanout, max_spender_owners, min_service_degree, busy_tx_ratio, deposit_window_hours,
---             max_deposit_users, forward_share
+--             max_deposit_users, forward_share, fresh_days, settle_share, session_minutes, session_ratio,
+--             min_paced_fundings
 CREATE OR REPLACE TEMP TABLE _buyers AS
 SELECT DISTINCT buyer AS address FROM rentals WHERE buyer IS NOT NULL;
 
@@ -83,7 +86,7 @@ HAVING any_value(sent) >= getvariable('forward_share') * sum(amount)
    AND count(DISTINCT src) <= getvariable('max_deposit_users');
 
 -- Per address, over every chain: what it did, from the flows and scans the index stored. Recipients and senders
--- leave out the addresses it first funded and its own first funder (an entity's wallets paying back their
+-- leave out the addresses it funded (first, or while they were fresh) and its own funders (an entity's wallets paying back their
 -- funder are not its customers), and senders are non-buyers (a collector of an entity's wallets is not an
 -- exchange; an exchange's inflow comes from deposit addresses).
 CREATE OR REPLACE TABLE address_activity AS
@@ -92,10 +95,15 @@ WITH funded AS (
            count(DISTINCT address) FILTER (WHERE address IN (SELECT address FROM _buyers)) AS buyers_funded
     FROM funding WHERE status = 'funded' AND funder IS NOT NULL GROUP BY funder
 ),
-own AS (
+fundings AS (   -- first fundings, and native coin sent to an address still fresh (airdrop dust may come first)
     SELECT funder AS a, address AS b FROM funding WHERE status = 'funded' AND funder IS NOT NULL
-    UNION SELECT address, funder FROM funding WHERE status = 'funded' AND funder IS NOT NULL
+    UNION
+    SELECT f.src, f.dst FROM _flows f
+    JOIN funding g ON g.chain_id = f.chain_id AND g.address = f.dst AND g.status = 'funded'
+    WHERE f.asset = 'native'
+      AND f.block_time BETWEEN g.block_time AND g.block_time + to_days(getvariable('fresh_days')::INTEGER)
 ),
+own AS (SELECT a, b FROM fundings UNION SELECT b, a FROM fundings),
 outs AS (
     SELECT f.src AS address, count(DISTINCT f.dst) AS recipients FROM _flows f
     WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.a = f.src AND o.b = f.dst)
