@@ -147,6 +147,8 @@ paced AS (   -- how a funder's first fundings fall in time: in sessions (a fleet
 scans AS (
     SELECT address, max(nonce) AS nonce, bool_or(status = 'hub') AS hub FROM native_scan GROUP BY address
 ),
+paid AS (SELECT dst AS address, count(DISTINCT src) AS buyers FROM _flows
+         WHERE src IN (SELECT address FROM _buyers) GROUP BY dst),
 everyone AS (
     SELECT address FROM funded UNION SELECT address FROM outs UNION SELECT address FROM ins
     UNION SELECT address FROM collected UNION SELECT address FROM scans
@@ -157,7 +159,9 @@ SELECT e.address, e.address IN (SELECT address FROM _buyers) AS is_buyer,
        coalesce(c.forwarders, 0) AS forwarders_in, s.nonce, coalesce(s.hub, false) AS hub,
        coalesce(t.buyer_payers, 0) AS buyer_payers, coalesce(t.settles_to, 0) AS settles_to,
        coalesce(t.settled_share, 0) AS settled_share, p.in_sessions AS fundings_in_sessions,
-       p.by_chance AS fundings_by_chance
+       p.by_chance AS fundings_by_chance, coalesce(b.buyers, 0) AS paid_by_buyers,
+       e.address NOT IN (SELECT address FROM _buyers) AND coalesce(f.first_funded, 0) >= getvariable('min_paced_fundings')
+           AND 1 - p.in_sessions >= (1 - p.by_chance) / getvariable('session_ratio') AS paced
 FROM everyone e
 LEFT JOIN funded f ON f.address = e.address
 LEFT JOIN outs o ON o.address = e.address
@@ -166,6 +170,7 @@ LEFT JOIN collected c ON c.address = e.address
 LEFT JOIN scans s ON s.address = e.address
 LEFT JOIN settles t ON t.address = e.address
 LEFT JOIN paced p ON p.address = e.address
+LEFT JOIN paid b ON b.address = e.address
 ORDER BY e.address;
 
 CREATE OR REPLACE TABLE service_addresses AS
@@ -190,8 +195,7 @@ WITH behaviour AS (   -- never a buyer: a busy renter pays many providers and is
                     || round(100 * fundings_in_sessions) || ' % within ' || getvariable('session_minutes')
                     || ' min of another, ' || round(100 * fundings_by_chance) || ' % by chance', true
     FROM address_activity
-    WHERE NOT is_buyer AND first_funded >= getvariable('min_paced_fundings')
-      AND 1 - fundings_in_sessions >= (1 - fundings_by_chance) / getvariable('session_ratio')
+    WHERE paced AND paid_by_buyers < 2
     UNION ALL
     SELECT address, 'passes on ' || round(100 * settled_share) || ' % of what ' || buyer_payers
                     || ' buyers paid it to ' || settles_to || ' addresses', false

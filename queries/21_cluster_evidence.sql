@@ -50,6 +50,7 @@ WITH first_funder AS (
     WHERE f.status = 'funded' AND f.funder IS NOT NULL AND f.funder <> f.address
       AND f.funder NOT IN (SELECT address FROM service_addresses)
       AND f.address NOT IN (SELECT address FROM service_addresses)
+      AND f.funder NOT IN (SELECT address FROM address_activity WHERE paced)
     UNION ALL
     -- First funded by a service (dust from an airdrop, a withdrawal): the first private EOA that sends it native
     -- coin while it is still fresh funded it as well.
@@ -63,6 +64,7 @@ WITH first_funder AS (
     WHERE f.status = 'funded' AND f.funder IN (SELECT address FROM service_addresses)
       AND f.address NOT IN (SELECT address FROM service_addresses)
       AND t.src IN (SELECT address FROM _eoas) AND t.src NOT IN (SELECT address FROM _buyers)
+      AND t.src NOT IN (SELECT address FROM address_activity WHERE paced)
       AND t.block_time BETWEEN f.block_time AND f.block_time + to_days(getvariable('fresh_days')::INTEGER)
     QUALIFY row_number() OVER (PARTITION BY t.chain_id, t.dst ORDER BY t.block_number, t.seq) = 1
 ),
