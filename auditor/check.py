@@ -25,7 +25,8 @@ from auditor.logtable import topic
 from auditor.marketplaces import MARKETPLACES, sources_for_chain
 from auditor.model import BlockRange, Source
 from auditor.rpc.client import Rpc, open_client
-from auditor.rpc.eth import block_number, chain_id, get_block, parse_block
+from auditor.rpc.detect import detect_chain
+from auditor.rpc.eth import block_number, get_block, parse_block
 from auditor.sqlfile import Table
 from auditor.sync.heads import earliest_block
 
@@ -67,7 +68,7 @@ async def check_endpoints(urls: Sequence[str], now: float | None = None) -> Chec
     for url in dict.fromkeys(urls):
         async with open_client(url, connections=4) as client:
             try:
-                chain = await chain_id(client)
+                chain = await detect_chain(client)
             except RpcError as exc:
                 findings.append(Finding(0, client.where, "reachable", str(exc), False))
                 continue
