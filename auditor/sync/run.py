@@ -1,6 +1,6 @@
-"""`auditor index`: every chain behind the request's URLs, one pass each (an Akash LCD: sync/akash.py): reorg check -> marketplace and price
-logs -> funding logs -> state probe -> enrichment (first fundings, native transfers, code flags) -> heads. See
-pump.py for the commit contract."""
+"""`auditor index`: every chain behind the request's URLs, one pass each (an Akash LCD: sync/akash.py). An EVM
+chain's: reorg check -> marketplace and price logs -> funding logs -> state probe -> enrichment (first fundings,
+native transfers, code flags) -> heads. See pump.py for the commit contract."""
 
 from __future__ import annotations
 
