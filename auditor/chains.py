@@ -19,7 +19,7 @@ AKASH_NETWORK = "akashnet-2"
 # the ASCII bytes of "akash" as a number (0x616b617368). EVM chain ids are small by convention (chainlist's largest
 # are near 2^32 x 3), and tests/test_chains.py checks it differs from every EVM chain here. Never change it:
 # stored rows and users' SQL name it.
-AKASH_CHAIN_ID = 418_581_377_896
+AKASH_CHAIN_ID = 418_413_376_360
 
 CHAINS: dict[int, Chain] = {c.chain_id: c for c in (
     Chain(1, "Ethereum", 12, "ETH"),

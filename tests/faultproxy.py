@@ -70,6 +70,7 @@ class FaultProxy:
         self._session = aiohttp.ClientSession()
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._handle)
+        app.router.add_get("/{tail:.*}", self._handle_get)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -93,6 +94,33 @@ class FaultProxy:
         except (ConnectionError, RuntimeError):
             self.cut += 1   # the client stopped reading
         return resp
+
+    async def _handle_get(self, request: web.Request) -> web.StreamResponse:
+        """A REST GET (a Cosmos LCD): `inject` sees {"method": "GET", "path", "query", "headers"}; else forwarded
+        with its query and the x-cosmos-block-height header, the answer passed back as it came."""
+        seen = {"method": "GET", "path": request.path, "query": dict(request.query),
+                "headers": {k.lower(): v for k, v in request.headers.items()}}
+        self._count += 1
+        if self.inject is not None:
+            injected = self.inject(seen, self._count)
+            if injected is not None:
+                self.injected += 1
+                if isinstance(injected, Streamed):
+                    return await self._stream(request, injected)
+                if isinstance(injected, web.HTTPException):
+                    raise injected
+                if injected.status == 599:
+                    assert request.transport is not None
+                    request.transport.abort()
+                return injected
+        assert self._session is not None
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        self.requests.append(f"GET {request.path}")
+        height = request.headers.get("x-cosmos-block-height")
+        async with self._session.get(self.upstream + request.path, params=request.query,
+                                     headers={"x-cosmos-block-height": height} if height else {}) as resp:
+            return web.Response(body=await resp.read(), status=resp.status, content_type="application/json")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = orjson.loads(await request.read())

@@ -22,7 +22,7 @@ _INT = re.compile(r"[0-9]{1,19}")
 _DEC = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,18})?")
 _DENOM = re.compile(r"[a-zA-Z][a-zA-Z0-9/:._-]{2,127}")   # cosmos-sdk's coin denom grammar
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_PART = re.compile(r"[A-Za-z0-9._*+-]{1,64}")
+_PART = re.compile(r"\*|[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 
 
 def bad(what: str, value: Any) -> InvalidResponseError:

@@ -1,4 +1,4 @@
--- Akash (Cosmos chain akashnet-2, chain_id 418581377896: auditor.chains.AKASH_CHAIN_ID), read from an LCD's v1beta5
+-- Akash (Cosmos chain akashnet-2, chain_id 418413376360: auditor.chains.AKASH_CHAIN_ID), read from an LCD's v1beta5
 -- (or v1beta4) list endpoints, which keep closed objects: each run pages through them at one height (the
 -- snapshot: head minus confirmations, x-cosmos-block-height), upserting every object as it is at that height.
 -- Heights are Akash block heights; block times are in `blocks` (chain_id = the Akash id). Amounts are DecCoin
