@@ -28,7 +28,7 @@ CREATE OR REPLACE TABLE rentals (
     h100e_method VARCHAR,       -- duration | payment (the marketplace's, from marketplace_facts)
     kyc VARCHAR,                -- none: a bare wallet can rent (the marketplace's, from marketplace_facts); the
                                 -- kind of KYC named by kyc_evidence where a rental has some (card)
-    kyc_evidence VARCHAR,       -- NULL: the marketplace's kyc; else '<kyc>: why' (Akash: a card on-ramp paid the
+    kyc_evidence VARCHAR,       -- NULL: the marketplace's kyc; else '<kyc>: why' (e.g. a card on-ramp paid the
                                 -- owner's fees or deposits)
     h100e_hours_low DOUBLE,     -- duration: the weakest part the GPU name may mean; payment: the dearest H100-hour
     h100e_hours_high DOUBLE,    -- duration: the strongest part; payment: the cheapest H100-hour

@@ -40,8 +40,9 @@ def keep(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
 
 class FaultProxy:
     def __init__(self, upstream: str, rewrite: Rewrite = keep, inject: Inject | None = None,
-                 delay_s: float = 0.0) -> None:
+                 delay_s: float = 0.0, prefix: str = "") -> None:
         self.upstream = upstream
+        self.prefix = prefix   # cut from GET paths before forwarding (a key in the URL's path)
         self.delay_s = delay_s
         self.rewrite = rewrite
         self.inject = inject
@@ -116,9 +117,10 @@ class FaultProxy:
         assert self._session is not None
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
-        self.requests.append(f"GET {request.path}")
+        path = request.path.removeprefix(self.prefix)
+        self.requests.append(f"GET {path}")
         height = request.headers.get("x-cosmos-block-height")
-        async with self._session.get(self.upstream + request.path, params=request.query,
+        async with self._session.get(self.upstream + path, params=request.query,
                                      headers={"x-cosmos-block-height": height} if height else {}) as resp:
             return web.Response(body=await resp.read(), status=resp.status, content_type="application/json")
 
@@ -142,6 +144,8 @@ class FaultProxy:
             await asyncio.sleep(self.delay_s)
         async with self._session.post(self.upstream, data=orjson.dumps(body),
                                       headers={"content-type": "application/json"}) as resp:
+            if resp.status != 200:   # an error of the upstream (a REST gateway's 501) passes as it came
+                return web.Response(body=await resp.read(), status=resp.status, content_type="application/json")
             answer = orjson.loads(await resp.read())
         if isinstance(body, list):
             by_id = {item["id"]: item for item in body}

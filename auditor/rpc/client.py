@@ -257,7 +257,8 @@ class RpcClient:
 
     def _unpack(self, data: Any, calls: list[tuple[str, list[Any]]], ids: list[int], single: bool) -> list[Any]:
         items = [data] if single and isinstance(data, dict) else data
-        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items) or \
+                (single and not {"result", "error"} & data.keys()):   # a REST gateway's object, say
             if isinstance(data, dict) and "error" in data and not single:
                 raise classify_error(calls[0][0], data["error"], self.where)
             raise RpcError(f"{self.where}: answered with something that is not JSON-RPC")
