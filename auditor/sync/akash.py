@@ -110,9 +110,11 @@ async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, hei
 
 
 async def _block_times(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary, safe: Block) -> None:
-    """The time of every height a lease names, each failure recorded and retried on the next run."""
+    """The time of every height a lease names (and of the node's first block and the safe one), each failure
+    recorded and retried on the next run."""
     failures = summary.failures_of(BLOCK_STEP)
-    write_blocks(db.con, chain, [safe])
+    first = await lcd.earliest_block(client)   # the lists hold every object since: the report's coverage starts here
+    write_blocks(db.con, chain, [safe, *([first] if first is not None else [])])
     heights = heights_to_time(db.con, chain)
 
     async def one(height: int) -> Block | ItemFailure:

@@ -35,6 +35,7 @@ MAX_LIMIT = 1000          # the gateway caps every limit here
 GROW_AFTER = 4            # good pages in a row before the limit doubles
 MAX_KEY_CHARS = 4096
 _TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d{1,9})?Z")
+_LOWEST = re.compile(r"lowest height is (\d+)")
 _REFUSED = re.compile(r"limit|too large|too big|exceed|too many", re.I)
 
 
@@ -80,6 +81,16 @@ async def block(client: Rpc, height: int | None = None) -> Block:
     except (binascii.Error, ValueError):
         raise f.bad("block hash", answer.get("block_id")) from None
     return Block(number, digest.hex(), _seconds(header.get("time")))
+
+
+async def earliest_block(client: Rpc) -> Block | None:
+    """The first block the node keeps: block 1, or the one a pruned node names ("height 1 is not available,
+    lowest height is N", CometBFT's text); None when it says neither."""
+    try:
+        return await block(client, 1)
+    except RpcResponseError as exc:
+        m = _LOWEST.search(str(exc))
+        return await block(client, int(m.group(1))) if m and len(m.group(1)) < 19 else None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the GPU's H100-equivalence. Indexed from an LCD's list endpoints (auditor.sync.a
 
 from pathlib import Path
 
+from auditor.chains import AKASH_CHAIN_ID
 from auditor.marketplaces.base import Marketplace, SqlVariable
 
 PRICING_BOT = "akash1pas6v0905jgyznpvnjhg7tsthuyqek60gkz7uf"   # the Akash Console's pricing bot (bids only)
@@ -24,4 +25,7 @@ MARKETPLACE = Marketplace(
             "owner fees or deposits; AKT and ACT need imported prices; the Console pricing bot is left out",
     variables=(SqlVariable("akash_pricing_bot", PRICING_BOT), SqlVariable("akash_usdc_denom", USDC_IBC)),
     unestimated_workloads=("cpu",),
+    network_chains=(AKASH_CHAIN_ID,),
+    reads="LCD list endpoints (deployments, bids, leases, providers; v1beta5 or v1beta4) at the safe height, "
+          "block times, tx search (owners' transfers and grants)",
 )
