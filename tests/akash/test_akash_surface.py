@@ -67,3 +67,11 @@ def test_check_reads_every_list(akash: AkashNode) -> None:
     for name in ("providers", "deployments", "bids", "leases"):
         assert f"akash/{name}" in done.stdout
     assert "v1beta5" in done.stdout and "tx search" in done.stdout
+
+
+def test_dry_run_plans_akash(akash: AkashNode, akash_db: Path) -> None:
+    before = akash_db.read_bytes()
+    done = _cli("index", "--dry-run", "--confirmations", "0", "--db", str(akash_db), "--rpc", akash.url)
+    assert done.returncode == 0, done.stderr
+    assert "Akash (418413376360)" in done.stdout and "0 source-blocks to fetch" in done.stdout
+    assert akash_db.read_bytes() == before
