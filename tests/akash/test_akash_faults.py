@@ -98,3 +98,29 @@ def test_killed_runs_end_identical(akash: AkashNode, clean_db: Path, tmp_path: P
     done = subprocess.run(command(db, akash.url), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert tables(db) == tables(clean_db)
+
+
+def test_one_item_failing_is_recorded_and_retried(akash: AkashNode, akash_truth: dict[str, Any], clean_db: Path,
+                                                  tmp_path: Path) -> None:
+    db = tmp_path / "items.duckdb"
+    lease = akash_truth["leases"][0]
+    owner, height = lease["owner"], lease["open_height"]
+
+    def broken_items(request: dict[str, Any], n: int) -> web.Response | None:
+        if request.get("method") != "GET":
+            return None
+        if request["path"].endswith(f"/blocks/{height}") or owner in request["query"].get("query", ""):
+            return web.json_response({"code": 2, "message": "internal: state not found", "details": []},
+                                     status=400)
+        return None
+
+    with FaultProxy(akash.url, inject=broken_items) as proxy:
+        index((proxy.url,), db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        failed = con.execute("SELECT step, item FROM enrichment_failures ORDER BY ALL").fetchall()
+        times = con.execute("SELECT count(*) FROM blocks WHERE block_number = ?", [height]).fetchone()
+        funded = con.execute("SELECT count(*) FROM funding WHERE address = ?", [owner]).fetchone()
+    assert failed == [("akash-block", str(height)), ("akash-transfers", owner)]
+    assert (times, funded) == ((0,), (0,))
+    index((akash.url,), db)
+    assert tables(db) == tables(clean_db)
