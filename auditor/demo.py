@@ -100,8 +100,10 @@ def _akash_prices(work: Path) -> Path:
 
 
 def _akash_labels(work: Path) -> Path:
+    """The Console's funding wallet (a card on-ramp) and the exchange's hot wallet, as an analyst labels them."""
     path = work / "akash_labels.csv"
+    who = funders(AKASH_SEED)
     path.write_text("chain_id,address,category,label,source\n"
-                    f"{AKASH_CHAIN_ID},{funders(AKASH_SEED).console},card_onramp,Akash Console: funding wallet,"
-                    "devnet plan\n")
+                    f"{AKASH_CHAIN_ID},{who.console},card_onramp,Akash Console: funding wallet,devnet plan\n"
+                    f"{AKASH_CHAIN_ID},{who.exchange},cex_hot,Devnet exchange: Akash hot wallet,devnet plan\n")
     return path

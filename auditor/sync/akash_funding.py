@@ -1,7 +1,8 @@
 """Akash owners' transfers, from tx search: per deployment owner the txs that sent it tokens, that it sent, and
 the fee grants it received (the tx of a Console grant also holds the deposit authorization), each searched in
-(last height searched, safe height]. An owner's rows, its scan cursor and its funding row commit together; an
-owner whose search fails is recorded in enrichment_failures (step akash-transfers) and searched again next run.
+(last height searched, safe height]. An owner's rows, its scan cursor and its funding row commit together (with
+those of owners finished meanwhile, up to COMMIT_OWNERS); an owner whose search fails is recorded in
+enrichment_failures (step akash-transfers) and searched again next run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from auditor.sync.bounded import as_done
 from auditor.sync.summary import ChainSummary
 
 TX_PAGE = 100
+COMMIT_OWNERS = 50      # owners searched whose rows commit together (a DuckDB commit costs tens of ms)
 MAX_TX_PAGES = 50       # an owner with more than 5,000 matching txs is a service, not a tenant: its first ones do
 # Event conditions: incoming bank sends and IBC receipts (transfer.recipient), outgoing (transfer.sender), fee
 # grants received.
@@ -54,10 +56,23 @@ async def discover_akash_funding(db: Lease, client: Rpc, chain: int, to: int, su
         failures.ok()
         return list(rows.values())
 
+    done: list[str] = []
+    rows: list[Any] = []
+
+    def flush() -> None:
+        write_transfers(db.con, chain, done, rows, to)
+        summary.funding_checked += len(done)
+        done.clear()
+        rows.clear()
+        db.yield_to_waiters()
+
     async for owner, answer in as_done(one, owners, client.in_flight):
         if isinstance(answer, ItemFailure):
             write_failures(db.con, chain, [answer], to)
-        else:
-            write_transfers(db.con, chain, [owner], answer, to)
-            summary.funding_checked += 1
-        db.yield_to_waiters()
+            continue
+        done.append(owner)
+        rows.extend(answer)
+        if len(done) >= COMMIT_OWNERS:
+            flush()
+    if done:
+        flush()
