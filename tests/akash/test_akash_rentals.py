@@ -116,3 +116,12 @@ def test_owners_first_funding(akash_db: Path, akash_truth: dict[str, Any]) -> No
     assert owners
     for owner in owners:
         assert funding[owner["address"]] == owner["funder"]
+
+
+def test_owners_akt_sends_are_native_transfers(akash_db: Path) -> None:
+    with duckdb.connect(str(akash_db), read_only=True) as con:
+        sends = con.execute("SELECT tx_hash, \"from\", \"to\", amount::HUGEINT * 1000000000000 FROM akash_transfer "
+                            "WHERE kind = 'send' AND denom = 'uakt' ORDER BY ALL").fetchall()
+        native = con.execute("SELECT tx_hash, \"from\", \"to\", value FROM native_transfer WHERE chain_id = ? "
+                             "ORDER BY ALL", [AKASH_CHAIN_ID]).fetchall()
+    assert sends and native == [(h, a, b, int(v)) for h, a, b, v in sends]
