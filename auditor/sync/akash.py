@@ -52,7 +52,9 @@ async def index_akash(req: IndexRequest, client: Rpc, chain: int) -> ChainSummar
         raise InputError(f"--from-block {req.from_block} is after the last height to index on {name} ({to})")
     safe = head if to == head.number else await lcd.block(client, to)
     version = await lcd.api_version(client)
-    summary = ChainSummary(chain, name, client.where, head=head.number, to_block=to, notes=[f"Akash API {version}"])
+    summary = ChainSummary(chain, name, client.where, head=head.number, to_block=to,
+                           notes=[f"Akash API {version}, lists read at height {to}: 'logs' are the objects read, "
+                                  "'ranges' the list pages, 'splits' the pages asked again smaller"])
     start = req.from_block or 0
     with open_lease(req.db_path) as db:
         register(db.con, [Source(source_key(n), chain, "", (), start, MARKETPLACE) for n in lcd.LISTS], "marketplace")
