@@ -3,6 +3,7 @@ fields that are not what the protobuf JSON mapping allows are refused where they
 
 from __future__ import annotations
 
+import base64
 import copy
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from auditor.chains import AKASH_CHAIN_ID, CHAINS
 from auditor.errors import InvalidResponseError
 from auditor.extract.akash import objects
+from auditor.extract.akash.transfers import transfers
 from auditor.store.akash import upsert
 from auditor.store.db import open_db
 
@@ -93,3 +95,33 @@ def test_gpu_attributes_name_one_model_or_none() -> None:
     assert objects.gpu_of(either)[:5] == (None, None, None, None, ["a100", "h100"])
     anything = [{"key": "vendor/nvidia/model/*", "value": "true"}]
     assert objects.gpu_of(anything)[1] is None
+
+
+def _recv_tx(packet_data: dict[str, str], source: str, destination: str, success: str = "true") -> dict[str, Any]:
+    """A relayer's tx receiving an ICS-20 packet, as GetTxsEvent writes it: the packet's data is the JSON ibc-go
+    makes of FungibleTokenPacketData (sorted keys), base64 in the Msg's JSON."""
+    data = base64.b64encode(orjson.dumps(packet_data, option=orjson.OPT_SORT_KEYS)).decode()
+    packet = {"sequence": "7", "source_port": "transfer", "source_channel": source,
+              "destination_port": "transfer", "destination_channel": destination, "data": data,
+              "timeout_height": {"revision_number": "0", "revision_height": "0"}, "timeout_timestamp": "0"}
+    return {"txhash": "AB" * 32, "code": 0, "height": "25880000", "timestamp": "2025-11-02T10:00:00Z",
+            "tx": {"body": {"messages": [{"@type": "/ibc.core.channel.v1.MsgRecvPacket", "packet": packet,
+                                          "signer": "akash1yggjjyk3pcurlu7jz2xzvvl7vntjlfkjzj7qlf"}]}},
+            "events": [{"type": "fungible_token_packet", "attributes": [{"key": "success", "value": success}]}]}
+
+
+def test_ibc_receipts_name_the_other_chains_sender_and_the_local_denom() -> None:
+    owner = "akash102kdwsssl6jf4frdcz50mua6j0h6d8wdhjh7nq"
+    usdc = _recv_tx({"amount": "2500000", "denom": "uusdc", "receiver": owner,
+                     "sender": "osmo1clpqr4nrk4khgkxj78fcwwh6dl3uw4epasmvnj", "memo": ""}, "channel-1", "channel-208")
+    rows = transfers(usdc, owner)
+    # the receiving channel's trace: on Osmosis, channel-208/uusdc is axlUSDC, ibc/D189335C...
+    assert [r[5:] for r in rows] == [("ibc-in", "osmo1clpqr4nrk4khgkxj78fcwwh6dl3uw4epasmvnj", owner,
+                                      "ibc/D189335C6E4A68B513C10AB227BF1C1D38C746766278BA3EEB4FB14124F1D858",
+                                      2500000)]
+    home = _recv_tx({"amount": "9", "denom": "transfer/channel-9/uakt", "receiver": owner,
+                     "sender": "osmo1clpqr4nrk4khgkxj78fcwwh6dl3uw4epasmvnj", "memo": ""}, "channel-9", "channel-2")
+    assert transfers(home, owner)[0][8] == "uakt"
+    failed = _recv_tx({"amount": "9", "denom": "uosmo", "receiver": owner, "sender": "osmo1x", "memo": ""},
+                      "channel-1", "channel-2", success="false")
+    assert transfers(failed, owner) == []

@@ -99,7 +99,8 @@ CREATE TABLE akash_provider (
 );
 
 -- Transfers, fee grants and deposit authorizations of deployment owners, from tx search (both directions), the
--- evidence for funding and clustering. kind: send (bank MsgSend), ibc (MsgTransfer out), feegrant
+-- evidence for funding and clustering. kind: send (bank MsgSend), ibc (MsgTransfer out), ibc-in (an ICS-20
+-- MsgRecvPacket: "from" is the sender on the other chain), feegrant
 -- (MsgGrantAllowance), authz (MsgGrant of an escrow DepositAuthorization). Grants carry no amount.
 CREATE TABLE akash_transfer (
     chain_id BIGINT NOT NULL,
