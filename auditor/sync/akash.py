@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from functools import partial
 from typing import Any
 
 from auditor.chains import chain_name, default_confirmations
@@ -19,6 +20,7 @@ from auditor.errors import InputError, RpcError
 from auditor.extract.akash import lcd, objects
 from auditor.model import Block, BlockRange, ItemFailure, Source
 from auditor.rpc.client import Rpc
+from auditor.rpc.eth import asked_until_valid
 from auditor.store.akash import BLOCK_STEP, Cursor, cursor_of, heights_to_time, source_key, write_blocks, write_page
 from auditor.store.chains import record_heads
 from auditor.store.db import Lease, open_lease
@@ -85,6 +87,13 @@ def _rows(name: str, entries: list[Any], start: int) -> dict[str, list[tuple[Any
     return tables
 
 
+async def _read(client: Rpc, name: str, version: str, key: str | None, limit: int, height: int, start: int
+                ) -> tuple[lcd.Page, dict[str, list[tuple[Any, ...]]]]:
+    """A page and its rows; an answer failing its checks is asked again (a pool's next endpoint first)."""
+    page = await lcd.page(client, name, version, key, limit, height)
+    return page, _rows(name, page.entries, start)
+
+
 async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, height: int, start: int,
                 summary: ChainSummary) -> None:
     """Every page of one list at `height`, from the stored cursor when it is at the same height."""
@@ -94,8 +103,7 @@ async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, hei
     key = cursor.next_key if cursor is not None and cursor.height == height else None
     limit, good = lcd.START_LIMIT, 0
     while True:
-        page = await lcd.page(client, name, version, key, limit, height)
-        rows = _rows(name, page.entries, start)
+        page, rows = await asked_until_valid(partial(_read, client, name, version, key, limit, height, start))
         key = page.next_key
         summary.rows += write_page(db.con, chain, name, height, rows, Cursor(height, key, key is None),
                                    BlockRange(start, height) if key is None else None)
@@ -121,7 +129,7 @@ async def _block_times(db: Lease, client: Rpc, chain: int, to: int, summary: Cha
 
     async def one(height: int) -> Block | ItemFailure:
         try:
-            found = await lcd.block(client, height)
+            found = await asked_until_valid(lambda: lcd.block(client, height))
         except RpcError as exc:
             return failures.failed(str(height), exc)
         failures.ok()

@@ -7,6 +7,7 @@ enrichment_failures (step akash-transfers) and searched again next run.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from auditor.errors import RpcError
@@ -14,6 +15,7 @@ from auditor.extract.akash import lcd
 from auditor.extract.akash.transfers import transfers
 from auditor.model import ItemFailure
 from auditor.rpc.client import Rpc
+from auditor.rpc.eth import asked_until_valid
 from auditor.store.akash import TRANSFER_STEP, owners_to_scan, write_transfers
 from auditor.store.db import Lease
 from auditor.store.failures import write_failures
@@ -33,7 +35,7 @@ async def _search(client: Rpc, condition: str, owner: str, after: int, to: int) 
     query = f"{condition}='{owner}' AND tx.height>{after} AND tx.height<={to}"
     found: list[Any] = []
     for page_no in range(1, MAX_TX_PAGES + 1):
-        txs, total = await lcd.tx_search(client, query, page_no, TX_PAGE)
+        txs, total = await asked_until_valid(partial(lcd.tx_search, client, query, page_no, TX_PAGE))
         found += txs
         if not txs or len(found) >= total:
             break

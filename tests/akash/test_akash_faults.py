@@ -124,3 +124,22 @@ def test_one_item_failing_is_recorded_and_retried(akash: AkashNode, akash_truth:
     assert (times, funded) == ((0,), (0,))
     index((akash.url,), db)
     assert tables(db) == tables(clean_db)
+
+
+def test_a_malformed_answer_is_asked_again_never_stored(akash: AkashNode, clean_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "malformed.duckdb"
+    bad = {"leases": [{"lease": {"id": {"owner": "akash1\u202eevil", "dseq": "1", "gseq": 1, "oseq": 1,
+                                        "provider": "akash1x", "bseq": 0}}}], "pagination": {"next_key": None}}
+    served: list[int] = []
+
+    def once(request: dict[str, Any], n: int) -> web.Response | None:
+        if request.get("method") == "GET" and request["path"].endswith("/leases/list") and not served \
+                and "x-cosmos-block-height" in request["headers"]:
+            served.append(n)
+            return web.json_response(bad)
+        return None
+
+    with FaultProxy(akash.url, inject=once) as proxy:
+        index((proxy.url,), db)
+    assert served
+    assert tables(db, skip=("chains.rpc_host",)) == tables(clean_db, skip=("chains.rpc_host",))
