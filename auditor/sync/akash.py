@@ -22,7 +22,7 @@ from auditor.model import Block, BlockRange, ItemFailure, Source
 from auditor.rpc.client import Rpc
 from auditor.rpc.eth import asked_until_valid
 from auditor.store.akash import BLOCK_STEP, Cursor, cursor_of, heights_to_time, source_key, write_blocks, write_page
-from auditor.store.chains import record_heads
+from auditor.store.chains import known_through, record_heads, stored_safe
 from auditor.store.db import Lease, open_lease
 from auditor.store.failures import write_failures
 from auditor.store.sources import register
@@ -64,10 +64,20 @@ async def index_akash(req: IndexRequest, client: Rpc, chain: int) -> ChainSummar
         await _block_times(db, client, chain, to, summary, safe)
         if req.funding:
             await discover_akash_funding(db, client, chain, to, summary)
-        record_heads(db.con, chain, client.where, head, safe, None)
+        record_heads(db.con, chain, client.where, head, await _known(db, client, chain, safe), None)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited = client.stats.rate_limited
     return summary
+
+
+async def _known(db: Lease, client: Rpc, chain: int, safe: Block) -> Block | None:
+    """The height every list is complete at (the lowest), as the chain's safe block: this run's, the one stored
+    before, or asked of the node."""
+    known = known_through(db.con, chain)
+    if known is None or known == safe.number:
+        return safe if known is not None else None
+    stored = stored_safe(db.con, chain)
+    return stored if stored is not None and stored.number == known else await lcd.block(client, known)
 
 
 def _rows(name: str, entries: list[Any], start: int) -> dict[str, list[tuple[Any, ...]]]:
@@ -98,8 +108,8 @@ async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, hei
                 summary: ChainSummary) -> None:
     """Every page of one list at `height`, from the stored cursor when it is at the same height."""
     cursor = cursor_of(db.con, chain, name)
-    if cursor is not None and cursor.height == height and cursor.done:
-        return
+    if cursor is not None and cursor.height >= height and cursor.done:
+        return   # complete here, or at a later height already (a --to-block backfill never rolls state back)
     key = cursor.next_key if cursor is not None and cursor.height == height else None
     limit, good = lcd.START_LIMIT, 0
     while True:

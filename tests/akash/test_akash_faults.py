@@ -143,3 +143,13 @@ def test_a_malformed_answer_is_asked_again_never_stored(akash: AkashNode, clean_
         index((proxy.url,), db)
     assert served
     assert tables(db, skip=("chains.rpc_host",)) == tables(clean_db, skip=("chains.rpc_host",))
+
+
+def test_an_earlier_to_block_never_rolls_state_back(akash: AkashNode, akash_truth: dict[str, Any], clean_db: Path,
+                                                    tmp_path: Path) -> None:
+    db = tmp_path / "backfill.duckdb"
+    index((akash.url,), db)
+    index((akash.url,), db, to_block=akash_truth["chain"]["latest_height"] - 50_000)
+    got, want = tables(db), tables(clean_db)
+    for table in ("akash_lease", "akash_bid", "akash_deployment", "akash_cursor", "coverage", "chains", "funding"):
+        assert got[table] == want[table], table
