@@ -10,6 +10,8 @@ from typing import Any
 import duckdb
 
 from auditor.chains import AKASH_CHAIN_ID
+from auditor.devnet.akash.server import AkashNode
+from tests.akash.conftest import index
 
 BLOCK_SECONDS = 6
 DENOM_TOKEN = {"uakt": "AKT", "uact": "ACT",
@@ -125,3 +127,18 @@ def test_owners_akt_sends_are_native_transfers(akash_db: Path) -> None:
         native = con.execute("SELECT tx_hash, \"from\", \"to\", value FROM native_transfer WHERE chain_id = ? "
                              "ORDER BY ALL", [AKASH_CHAIN_ID]).fetchall()
     assert sends and native == [(h, a, b, int(v)) for h, a, b, v in sends]
+
+
+def test_from_block_keeps_objects_created_from_that_height(akash_truth: dict[str, Any], akash: AkashNode,
+                                                         tmp_path: Path) -> None:
+    heights = sorted(lease["open_height"] for lease in akash_truth["leases"])
+    cut = heights[len(heights) // 2]
+    db = tmp_path / "from.duckdb"
+    index((akash.url,), db, from_block=cut)
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = sorted(r[0] for r in con.execute("SELECT created_at FROM akash_lease").fetchall())
+        deployments = con.execute("SELECT min(created_at) FROM akash_deployment").fetchone()
+        coverage = con.execute("SELECT DISTINCT from_block FROM coverage").fetchall()
+    assert got == [h for h in heights if h >= cut]
+    assert deployments is not None and deployments[0] >= cut
+    assert coverage == [(cut,)]
