@@ -29,13 +29,13 @@ from auditor.store.sources import register
 from auditor.sync.akash_funding import discover_akash_funding
 from auditor.sync.bounded import as_done
 from auditor.sync.request import IndexRequest
-from auditor.sync.summary import ChainSummary
+from auditor.sync.summary import ChainSummary, Progress
 
 MARKETPLACE = "akash"
 BLOCK_BATCH = 200     # block times committed together
 
 
-async def index_akash(req: IndexRequest, client: Rpc, chain: int) -> ChainSummary:
+async def index_akash(req: IndexRequest, client: Rpc, chain: int, progress: Progress) -> ChainSummary:
     """Index the Akash chain behind `client` into the request's database; returns its summary."""
     if req.adhoc:
         raise InputError(f"{client.where} is an Akash REST endpoint: --contract/--event are for EVM chains")
@@ -60,10 +60,13 @@ async def index_akash(req: IndexRequest, client: Rpc, chain: int) -> ChainSummar
     start = req.from_block or 0
     with open_lease(req.db_path) as db:
         register(db.con, [Source(source_key(n), chain, "", (), start, MARKETPLACE) for n in lcd.LISTS], "marketplace")
-        await _all([_list(db, client, chain, n, version, to, start, summary) for n in lcd.LISTS])
-        await _block_times(db, client, chain, to, summary, safe)
+        lists = f"{name} logs"   # a list page is to the pump what a block range is to EVM logs
+        progress.start(lists, sum(not _complete(cursor_of(db.con, chain, n), to) for n in lcd.LISTS))
+        await _all([_list(db, client, chain, n, version, to, start, summary, progress) for n in lcd.LISTS])
+        progress.finish(lists)
+        await _block_times(db, client, chain, to, summary, safe, progress)
         if req.funding:
-            await discover_akash_funding(db, client, chain, to, summary)
+            await discover_akash_funding(db, client, chain, to, summary, progress)
         record_heads(db.con, chain, client.where, head, await _known(db, client, chain, safe), None)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited = client.stats.rate_limited
@@ -104,11 +107,15 @@ async def _read(client: Rpc, name: str, version: str, key: str | None, limit: in
     return page, _rows(name, page.entries, start)
 
 
+def _complete(cursor: Cursor | None, height: int) -> bool:
+    return cursor is not None and cursor.done and cursor.height >= height
+
+
 async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, height: int, start: int,
-                summary: ChainSummary) -> None:
+                summary: ChainSummary, progress: Progress) -> None:
     """Every page of one list at `height`, from the stored cursor when it is at the same height."""
     cursor = cursor_of(db.con, chain, name)
-    if cursor is not None and cursor.height >= height and cursor.done:
+    if _complete(cursor, height):
         return   # complete here, or at a later height already (a --to-block backfill never rolls state back)
     key = cursor.next_key if cursor is not None and cursor.height == height else None
     limit, good = lcd.START_LIMIT, 0
@@ -119,6 +126,7 @@ async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, hei
                                    BlockRange(start, height) if key is None else None)
         summary.ranges += 1
         summary.logs += len(page.entries)
+        progress.advance(f"{summary.name} logs", int(key is None), len(page.entries))
         db.yield_to_waiters()
         if key is None:
             return
@@ -129,13 +137,16 @@ async def _list(db: Lease, client: Rpc, chain: int, name: str, version: str, hei
             limit, good = min(lcd.MAX_LIMIT, limit * 2), 0
 
 
-async def _block_times(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary, safe: Block) -> None:
+async def _block_times(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary, safe: Block,
+                       progress: Progress) -> None:
     """The time of every height a lease names (and of the node's first block and the safe one), each failure
     recorded and retried on the next run."""
     failures = summary.failures_of(BLOCK_STEP)
     first = await lcd.earliest_block(client)   # the lists hold every object since: the report's coverage starts here
     write_blocks(db.con, chain, [safe, *([first] if first is not None else [])])
     heights = heights_to_time(db.con, chain)
+    label = f"{summary.name} block times"
+    progress.start(label, len(heights))
 
     async def one(height: int) -> Block | ItemFailure:
         try:
@@ -153,9 +164,12 @@ async def _block_times(db: Lease, client: Rpc, chain: int, to: int, summary: Cha
             found.append(answer)
         if len(found) >= BLOCK_BATCH:
             write_blocks(db.con, chain, found)
+            progress.advance(label, len(found), 0)
             found = []
             db.yield_to_waiters()
     write_blocks(db.con, chain, found)
+    progress.advance(label, len(found), 0)
+    progress.finish(label)
 
 
 async def _all(jobs: list[Coroutine[Any, Any, None]]) -> None:

@@ -20,7 +20,7 @@ from auditor.store.akash import TRANSFER_STEP, owners_to_scan, write_transfers
 from auditor.store.db import Lease
 from auditor.store.failures import write_failures
 from auditor.sync.bounded import as_done
-from auditor.sync.summary import ChainSummary
+from auditor.sync.summary import ChainSummary, Progress
 
 TX_PAGE = 100
 COMMIT_OWNERS = 50      # owners searched whose rows commit together (a DuckDB commit costs tens of ms)
@@ -42,12 +42,15 @@ async def _search(client: Rpc, condition: str, owner: str, after: int, to: int) 
     return found
 
 
-async def discover_akash_funding(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary) -> None:
+async def discover_akash_funding(db: Lease, client: Rpc, chain: int, to: int, summary: ChainSummary,
+                                 progress: Progress) -> None:
     """Search the transfers of every owner not yet searched up to `to`."""
     owners = owners_to_scan(db.con, chain, to)
     scanned = dict(db.con.execute("SELECT address, scanned_to FROM akash_transfer_scan WHERE chain_id = ?",
                                   [chain]).fetchall())
     failures = summary.failures_of(TRANSFER_STEP)
+    label = f"{summary.name} owners' transfers"
+    progress.start(label, len(owners))
 
     async def one(owner: str) -> list[Any] | ItemFailure:
         try:
@@ -64,6 +67,7 @@ async def discover_akash_funding(db: Lease, client: Rpc, chain: int, to: int, su
     def flush() -> None:
         write_transfers(db.con, chain, done, rows, to)
         summary.funding_checked += len(done)
+        progress.advance(label, len(done), len(rows))
         done.clear()
         rows.clear()
         db.yield_to_waiters()
@@ -78,3 +82,4 @@ async def discover_akash_funding(db: Lease, client: Rpc, chain: int, to: int, su
             flush()
     if done:
         flush()
+    progress.finish(label)

@@ -33,7 +33,7 @@ async def run_index(req: IndexRequest, progress: Progress | None = None) -> list
     validate(req)
     progress = progress or NoProgress()
     async with chain_clients(req) as clients:
-        return [await index_akash(req, client, chain) if chain == AKASH_CHAIN_ID else
+        return [await index_akash(req, client, chain, progress) if chain == AKASH_CHAIN_ID else
                 await _index_chain(req, client, chain, progress) for chain, client in clients.items()]
 
 

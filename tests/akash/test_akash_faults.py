@@ -153,3 +153,23 @@ def test_an_earlier_to_block_never_rolls_state_back(akash: AkashNode, akash_trut
     got, want = tables(db), tables(clean_db)
     for table in ("akash_lease", "akash_bid", "akash_deployment", "akash_cursor", "coverage", "chains", "funding"):
         assert got[table] == want[table], table
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_with_one_line_and_resumes(akash: AkashNode, clean_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "interrupted.duckdb"
+    with FaultProxy(akash.url, inject=lambda request, n: _refuse_big_pages(request),
+                    delay_s=REQUEST_DELAY_S) as proxy:
+        proc = subprocess.Popen(command(db, proxy.url), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        time.sleep(2.5)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("interrupted by SIGINT: ") and last.endswith("committed; run again to resume"), last
+    assert "Traceback" not in stderr
+    done = subprocess.run(command(db, akash.url), cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert tables(db) == tables(clean_db)
