@@ -173,3 +173,13 @@ def test_ctrl_c_ends_with_one_line_and_resumes(akash: AkashNode, clean_db: Path,
     done = subprocess.run(command(db, akash.url), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert tables(db) == tables(clean_db)
+
+
+def test_two_urls_of_one_lcd_share_the_load(akash: AkashNode, clean_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "pool.duckdb"
+    with FaultProxy(akash.url, inject=_faults) as flaky, FaultProxy(akash.url) as steady:
+        index((flaky.url, steady.url), db)
+    assert flaky.requests and steady.requests
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT rpc_host FROM chains").fetchall() == [(f"{flaky.url} + {steady.url}",)]
+    assert tables(db, skip=("chains.rpc_host",)) == tables(clean_db, skip=("chains.rpc_host",))
