@@ -3,9 +3,10 @@
 heights the leases name, then the owners' transfers (akash_funding.py); then the head recorded.
 
 A list complete at the safe height is not read again until the chain has moved on: a re-run with nothing new
-asks for two blocks and stores nothing. A run killed mid-list resumes at its stored cursor while the safe height
-is the same, else it reads the list again at the new one (rows are replaced by id, so the end state is one
-uninterrupted run's). `--from-block` keeps only objects created at or after that height.
+makes six requests (detection, head, API version, first block) and stores nothing. A run killed mid-list
+resumes at its stored cursor while the safe height is the same, else it reads the list again at the new one
+(rows are replaced by id, so the end state is one uninterrupted run's). `--from-block` keeps only objects
+created at or after that height.
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def _rows(name: str, entries: list[Any], start: int) -> dict[str, list[tuple[Any
     if name == "providers":
         return {"akash_provider": [objects.provider(e) for e in entries]}
     if name == "leases":
-        return {"akash_lease": [row for row in map(objects.lease, entries) if row[9] >= start]}
+        return {"akash_lease": [row for row in map(objects.lease, entries) if row[objects.CREATED_AT[name]] >= start]}
     main, units = ("akash_deployment", objects.deployment) if name == "deployments" else ("akash_bid", objects.bid)
     tables: dict[str, list[tuple[Any, ...]]] = {main: [], "akash_resource": []}
-    created = 3 if name == "deployments" else 9
+    created = objects.CREATED_AT[name]
     for entry in entries:
         row, resources = units(entry)
         if row[created] >= start:

@@ -23,6 +23,7 @@ REASONS = {"lease_closed_invalid": 0, "lease_closed_owner": 1, "lease_closed_rea
            "lease_closed_reason_manifest_timeout": 10003, "lease_closed_reason_insufficient_funds": 20000}
 INSUFFICIENT_FUNDS = 20000
 GPU_CAPABILITY = "capabilities/gpu/"
+CREATED_AT = {"deployments": 3, "bids": 9, "leases": 9}   # where each list's rows hold their created_at height
 
 
 def _id(value: Any, what: str, depth: int) -> tuple[Any, ...]:
