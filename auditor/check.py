@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import pyarrow.compute as pc
 
-from auditor.chains import chain_name, default_confirmations
+from auditor.chains import AKASH_CHAIN_ID, chain_name, default_confirmations
 from auditor.decode.logs import decode_table
 from auditor.errors import RpcError
+from auditor.extract.akash import lcd
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.logs import fetch_range
 from auditor.extract.state import first_state_block
@@ -25,7 +26,8 @@ from auditor.logtable import topic
 from auditor.marketplaces import MARKETPLACES, sources_for_chain
 from auditor.model import BlockRange, Source
 from auditor.rpc.client import Rpc, open_client
-from auditor.rpc.eth import block_number, chain_id, get_block, parse_block
+from auditor.rpc.detect import detect_chain
+from auditor.rpc.eth import block_number, get_block, parse_block
 from auditor.sqlfile import Table
 from auditor.sync.heads import earliest_block
 
@@ -67,11 +69,13 @@ async def check_endpoints(urls: Sequence[str], now: float | None = None) -> Chec
     for url in dict.fromkeys(urls):
         async with open_client(url, connections=4) as client:
             try:
-                chain = await chain_id(client)
+                chain = await detect_chain(client)
             except RpcError as exc:
                 findings.append(Finding(0, client.where, "reachable", str(exc), False))
                 continue
-            findings += await _check_chain(client, chain, time.time() if now is None else now)
+            now_s = time.time() if now is None else now
+            findings += await (_check_akash(client, chain, now_s) if chain == AKASH_CHAIN_ID else
+                               _check_chain(client, chain, now_s))
     return CheckReport(tuple(findings))
 
 
@@ -100,6 +104,36 @@ async def _check_chain(client: Rpc, chain: int, now: float) -> list[Finding]:
                            f"served from block {state_from} only: funding before it is not traced", archive))
     out.append(Finding(chain, node, "first block", f"{earliest}", True))
     out += await _check_sources(client, chain, sources, safe, earliest)
+    return out
+
+
+async def _check_akash(client: Rpc, chain: int, now: float) -> list[Finding]:
+    """An Akash LCD: its head, the API version, every list endpoint at the safe height, its first block, and
+    whether it indexes txs (owners' funding needs tx search)."""
+    node = client.where
+    head = await lcd.block(client)
+    age = int(now - head.timestamp)
+    out = [Finding(chain, node, "head", f"block {head.number}, {max(age, 0)} s old", age <= STALE_HEAD_S)]
+    safe = max(0, head.number - default_confirmations(chain))
+    try:
+        version = await lcd.api_version(client)
+    except RpcError as exc:
+        return [*out, Finding(chain, node, "Akash API", str(exc), False)]
+    out.append(Finding(chain, node, "Akash API", version, True))
+    for name in lcd.LISTS:
+        try:
+            page = await lcd.page(client, name, version, None, 1, safe)
+            out.append(Finding(chain, f"akash/{name}", f"list at height {safe}",
+                               "answers" + (", more pages" if page.next_key else ""), True))
+        except RpcError as exc:
+            out.append(Finding(chain, f"akash/{name}", f"list at height {safe}", str(exc), False))
+    first = await lcd.earliest_block(client)
+    out.append(Finding(chain, node, "first block", "unknown" if first is None else str(first.number), True))
+    try:
+        await lcd.tx_search(client, f"tx.height={safe}", 1, 1)
+        out.append(Finding(chain, node, "tx search", "served (owners' funding is traced)", True))
+    except RpcError as exc:
+        out.append(Finding(chain, node, "tx search", f"{exc}: owners' funding cannot be traced here", False))
     return out
 
 

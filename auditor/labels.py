@@ -13,11 +13,15 @@ from typing import Any
 import duckdb
 
 from auditor import csvimport
+from auditor.chains import AKASH_CHAIN_ID
 from auditor.errors import InputError
 
 SPEC = csvimport.CsvImport("label", ("chain_id", "address", "category", "label"),
                            "chain_id,address,category,label,source")
-CATEGORIES = ("cex_hot", "bridge", "router", "relayer", "faucet", "mev", "other")
+# card_onramp: takes card payments and funds the wallets it sells to (the Akash Console's funding wallet grants
+# fees and deposits to card-paid wallets): their rentals are kyc 'card', not a bare wallet's.
+CATEGORIES = ("cex_hot", "bridge", "router", "relayer", "faucet", "mev", "card_onramp", "other")
+AKASH_ADDRESS = r"akash1[02-9ac-hj-np-z]{38}([02-9ac-hj-np-z]{20})?"   # bech32, on chain_id AKASH_CHAIN_ID
 
 
 def import_labels(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
@@ -32,12 +36,15 @@ def import_labels(con: duckdb.DuckDBPyConnection, csv_path: Path) -> int:
     def validate(params: dict[str, Any]) -> None:
         bad = con.execute(f"""
             SELECT line FROM ({select})
-            WHERE chain_id IS NULL OR NOT regexp_full_match(coalesce(address, ''), '0x[0-9a-f]{{40}}')
+            WHERE chain_id IS NULL OR NOT (regexp_full_match(coalesce(address, ''), '0x[0-9a-f]{{40}}')
+                                           OR chain_id = $akash AND regexp_full_match(address, $akash_address))
                OR category NOT IN (SELECT unnest($categories)) OR coalesce(label, '') = ''
-            ORDER BY line LIMIT 1""", {**params, "categories": list(CATEGORIES)}).fetchone()
+            ORDER BY line LIMIT 1""", {**params, "categories": list(CATEGORIES), "akash": AKASH_CHAIN_ID,
+                                   "akash_address": AKASH_ADDRESS}).fetchone()
         if bad:
             raise InputError(f"label file {csv_path.name} line {bad[0]}: need a chain id, a 0x address of 40 hex "
-                             f"digits, a category ({', '.join(CATEGORIES)}) and a label")
+                             f"digits (on Akash, {AKASH_CHAIN_ID}: an akash1 address), a category "
+                             f"({', '.join(CATEGORIES)}) and a label")
         dup = con.execute(f"SELECT chain_id, address FROM ({select}) GROUP BY ALL HAVING count(*) > 1 LIMIT 1",
                           params).fetchone()
         if dup:

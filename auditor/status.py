@@ -20,12 +20,14 @@ def marketplace_tables() -> list[Table]:
                 events = ", ".join(c.events)
                 rows.append((m.name, chain_name(d.chain_id), d.chain_id, c.name, normalize_address(d.address), events,
                              m.h100e_method, m.kyc))
+        for chain in m.network_chains:
+            rows.append((m.name, chain_name(chain), chain, "(REST)", "", m.reads, m.h100e_method, m.kyc))
     methods = [(m.name, m.method_note, m.caveats) for m in MARKETPLACES]
     return [
         Table("Supported marketplaces", ("marketplace", "chain", "chain_id", "contract", "address", "events",
                                          "h100e_method", "kyc"), tuple(rows)),
         Table("How hours are estimated", ("marketplace", "method", "caveats"), tuple(methods)),
-        Table("Not yet supported (non-EVM)", ("network", "chain", "why"), NOT_SUPPORTED),
+        Table("Not yet supported", ("network", "chain", "why"), NOT_SUPPORTED),
     ]
 
 
@@ -48,6 +50,9 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
     native = con.execute(
         "SELECT chain_id, status, method, count(*), max(scanned_to_block) FROM native_scan GROUP BY ALL ORDER BY ALL"
     ).fetchall() if has_table(con, "native_scan") else []
+    akash = con.execute(
+        "SELECT chain_id, state, count(*), count(*) FILTER (closed_on IS NULL), max(snapshot_height) FROM akash_lease "
+        "GROUP BY ALL ORDER BY ALL").fetchall() if has_table(con, "akash_lease") else []
     counts = []
     for (table,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
@@ -62,6 +67,8 @@ def status_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
         Table("Funding discovery", ("chain_id", "status", "addresses"), tuple(funding)),
         Table("Native-coin transfer scans", ("chain_id", "status", "method", "addresses", "scanned_to"),
               tuple(native)),
+        Table("Akash leases (as of the snapshot height)", ("chain_id", "state", "leases", "open", "snapshot_height"),
+              tuple(akash)),
         Table("Lookups that failed (retried on the next run)", ("chain_id", "step", "items", "a reason"),
               tuple(failures)),
         Table("Row counts", ("table", "rows"), tuple(counts)),

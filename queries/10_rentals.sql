@@ -26,7 +26,10 @@ CREATE OR REPLACE TABLE rentals (
                                 -- block (0-1), which payment-based H100e-hours are scaled by; NULL: all of it
     h100e_hours DOUBLE,         -- central estimate; NULL when it cannot be estimated
     h100e_method VARCHAR,       -- duration | payment (the marketplace's, from marketplace_facts)
-    kyc VARCHAR,                -- none: a bare wallet can rent (the marketplace's, from marketplace_facts)
+    kyc VARCHAR,                -- none: a bare wallet can rent (the marketplace's, from marketplace_facts); the
+                                -- kind of KYC named by kyc_evidence where a rental has some (card)
+    kyc_evidence VARCHAR,       -- NULL: the marketplace's kyc; else '<kyc>: why' (e.g. a card on-ramp paid the
+                                -- owner's fees or deposits)
     h100e_hours_low DOUBLE,     -- duration: the weakest part the GPU name may mean; payment: the dearest H100-hour
     h100e_hours_high DOUBLE,    -- duration: the strongest part; payment: the cheapest H100-hour
     gpu_hours DOUBLE,           -- duration_hours x gpu_count, where the count is known

@@ -40,8 +40,9 @@ def keep(request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
 
 class FaultProxy:
     def __init__(self, upstream: str, rewrite: Rewrite = keep, inject: Inject | None = None,
-                 delay_s: float = 0.0) -> None:
+                 delay_s: float = 0.0, prefix: str = "") -> None:
         self.upstream = upstream
+        self.prefix = prefix   # cut from GET paths before forwarding (a key in the URL's path)
         self.delay_s = delay_s
         self.rewrite = rewrite
         self.inject = inject
@@ -70,6 +71,7 @@ class FaultProxy:
         self._session = aiohttp.ClientSession()
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._handle)
+        app.router.add_get("/{tail:.*}", self._handle_get)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -94,6 +96,34 @@ class FaultProxy:
             self.cut += 1   # the client stopped reading
         return resp
 
+    async def _handle_get(self, request: web.Request) -> web.StreamResponse:
+        """A REST GET (a Cosmos LCD): `inject` sees {"method": "GET", "path", "query", "headers"}; else forwarded
+        with its query and the x-cosmos-block-height header, the answer passed back as it came."""
+        seen = {"method": "GET", "path": request.path, "query": dict(request.query),
+                "headers": {k.lower(): v for k, v in request.headers.items()}}
+        self._count += 1
+        if self.inject is not None:
+            injected = self.inject(seen, self._count)
+            if injected is not None:
+                self.injected += 1
+                if isinstance(injected, Streamed):
+                    return await self._stream(request, injected)
+                if isinstance(injected, web.HTTPException):
+                    raise injected
+                if injected.status == 599:
+                    assert request.transport is not None
+                    request.transport.abort()
+                return injected
+        assert self._session is not None
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        path = request.path.removeprefix(self.prefix)
+        self.requests.append(f"GET {path}")
+        height = request.headers.get("x-cosmos-block-height")
+        async with self._session.get(self.upstream + path, params=request.query,
+                                     headers={"x-cosmos-block-height": height} if height else {}) as resp:
+            return web.Response(body=await resp.read(), status=resp.status, content_type="application/json")
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = orjson.loads(await request.read())
         self._count += 1
@@ -114,6 +144,8 @@ class FaultProxy:
             await asyncio.sleep(self.delay_s)
         async with self._session.post(self.upstream, data=orjson.dumps(body),
                                       headers={"content-type": "application/json"}) as resp:
+            if resp.status != 200:   # an error of the upstream (a REST gateway's 501) passes as it came
+                return web.Response(body=await resp.read(), status=resp.status, content_type="application/json")
             answer = orjson.loads(await resp.read())
         if isinstance(body, list):
             by_id = {item["id"]: item for item in body}

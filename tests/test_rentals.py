@@ -64,7 +64,7 @@ def test_every_marketplace_has_rentals_exactly_as_planted(rentals: Rentals,
             assert got["end_ts"] == ts(r["end_time"]), k
         if r["payment_raw"] is not None and r["marketplace"] != "spheron":
             assert (got["payment_token"], got["payment_raw"]) == (r["payment_token"], r["payment_raw"]), k
-    assert set(counts) == {m.name for m in MARKETPLACES}
+    assert set(counts) == {m.name for m in MARKETPLACES if m.contracts}   # Akash: tests/akash
     assert all(n >= 20 for n in counts.values()), counts
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.errors import InputError
-from auditor.marketplaces import aleph, golem, iexec, livepeer, morpheus, spheron, swan
+from auditor.marketplaces import akash, aleph, golem, iexec, livepeer, morpheus, spheron, swan
 from auditor.marketplaces.base import Marketplace
 from auditor.model import EventSpec, Source
 
@@ -15,6 +15,7 @@ MARKETPLACES: tuple[Marketplace, ...] = (
     swan.MARKETPLACE,
     aleph.MARKETPLACE,
     golem.MARKETPLACE,
+    akash.MARKETPLACE,
 )
 
 BY_NAME: dict[str, Marketplace] = {m.name: m for m in MARKETPLACES}
@@ -44,6 +45,4 @@ NOT_SUPPORTED: tuple[tuple[str, str, str], ...] = (
                          "to io.net, with no GPU or duration"),
     ("Nosana", "Solana", "job accounts (market per GPU class, start/end) need a Solana account indexer, "
                          "not eth_getLogs"),
-    ("Akash", "Cosmos (akashnet-2)", "leases with GPU model, count and price per block need a Cosmos "
-                                     "LCD/RPC source"),
 )

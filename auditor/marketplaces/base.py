@@ -116,6 +116,8 @@ class Marketplace:
     functions: tuple[SqlFunction, ...] = ()
     buyer_sends: bool = True       # the buyer sends the rental's transaction (its hour of day is the buyer's)
     unestimated_workloads: tuple[str, ...] = ()   # workloads that are not AI compute: no H100e
+    network_chains: tuple[int, ...] = ()  # chains read by a source of its own, not EVM logs (Akash: an LCD)
+    reads: str = ""                       # what that source reads there, for `auditor marketplaces`
 
     def table(self, event: str) -> str:
         return f"{self.name}_{snake_case(event)}"
@@ -134,7 +136,7 @@ class Marketplace:
 
     @property
     def chains(self) -> tuple[int, ...]:
-        return tuple(sorted({d.chain_id for c in self.contracts for d in c.deployments}))
+        return tuple(sorted({d.chain_id for c in self.contracts for d in c.deployments} | set(self.network_chains)))
 
     def sources(self, chain_id: int) -> list[Source]:
         """The sources this marketplace has on a chain. The key changes when the indexed events change,

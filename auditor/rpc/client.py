@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 import orjson
@@ -32,6 +32,8 @@ from auditor.errors import (
     TransientRpcError,
 )
 from auditor.rpc.classify import classify_error
+from auditor.rpc.rest import rest_get
+from auditor.rpc.rest import retry_after as _retry_after
 from auditor.rpc.urls import check_url, redact_text, redact_url
 
 MAX_RETRIES = 6
@@ -50,6 +52,7 @@ BodyParser = Callable[[bytes, int], Any]
 it does not handle (errors, other shapes), which then takes the general path."""
 
 RETRY_AFTER_CAP_S = 60.0
+T = TypeVar("T")
 GROW_AFTER_SUCCESSES = 20
 
 
@@ -109,6 +112,10 @@ class Rpc(Protocol):
 
     async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]: ...
 
+    async def get(self, path: str, query: Sequence[tuple[str, str]] = (), *,
+                  headers: Mapping[str, str] | None = None, retries: int | None = None,
+                  budget: float | None = None) -> Any: ...
+
 
 class RpcClient:
     """Calls one endpoint. `where` (the redacted URL) is the only form of the URL that appears in messages.
@@ -152,6 +159,18 @@ class RpcClient:
     async def _with_retries(self, calls: list[tuple[str, list[Any]]], single: bool,
                             retries: int | None = None, parse: BodyParser | None = None,
                             budget: float | None = None) -> list[Any]:
+        return await self._retrying(lambda seconds: self._post(calls, single, parse, seconds), retries, budget)
+
+    async def get(self, path: str, query: Sequence[tuple[str, str]] = (), *, headers: Mapping[str, str] | None = None,
+                  retries: int | None = None, budget: float | None = None) -> Any:
+        """GET of a REST path under the endpoint's URL (a Cosmos LCD), its JSON answer; retried like `call`."""
+        return await self._retrying(lambda seconds: rest_get(self._session, self._url, self.where, path, query,
+                                                             headers or {}, seconds, self._read, self.stats),
+                                    retries, budget)
+
+    async def _retrying(self, attempt_once: Callable[[float], Awaitable[T]], retries: int | None,
+                        budget: float | None) -> T:
+        """One request's attempts (`attempt_once(seconds left)`), within the retry count and time budget."""
         limit = self.max_retries if retries is None else retries
         budget = self.retry_for if budget is None else budget
         clock = asyncio.get_running_loop().time
@@ -160,7 +179,7 @@ class RpcClient:
         while True:
             try:
                 async with self.limit:
-                    result = await self._post(calls, single, parse, max(MIN_ATTEMPT_S, deadline - clock()))
+                    result = await attempt_once(max(MIN_ATTEMPT_S, deadline - clock()))
                 self.limit.succeeded()
                 return result
             except InvalidResponseError:
@@ -208,7 +227,7 @@ class RpcClient:
                                     f"{redact_text(_scrub(str(exc), self._url))}") from None
         if status == 429:
             raise RateLimitedError(f"{self.where}: {methods}: HTTP 429", retry_after)
-        if status >= 500:
+        if status >= 500 and status != 501:   # 501: the server does not implement this (a REST gateway's answer)
             raise TransientRpcError(f"{self.where}: {methods}: HTTP {status}")
         if status >= 400:
             raise RpcError(f"{self.where}: {methods}: HTTP {status} (is this a JSON-RPC endpoint?)")
@@ -238,7 +257,8 @@ class RpcClient:
 
     def _unpack(self, data: Any, calls: list[tuple[str, list[Any]]], ids: list[int], single: bool) -> list[Any]:
         items = [data] if single and isinstance(data, dict) else data
-        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items) or \
+                (single and not {"result", "error"} & data.keys()):   # a REST gateway's object, say
             if isinstance(data, dict) and "error" in data and not single:
                 raise classify_error(calls[0][0], data["error"], self.where)
             raise RpcError(f"{self.where}: answered with something that is not JSON-RPC")
@@ -254,14 +274,6 @@ class RpcClient:
                 raise RpcError(f"{self.where}: {method}: response has neither result nor error")
             results.append(item["result"])
         return results
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (the HTTP-date form is rare for RPC providers and treated as absent)."""
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _scrub(text: str, url: str) -> str:

@@ -5,7 +5,7 @@ The request's time budget (the members' `retry_for`) covers every endpoint tried
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from auditor.errors import TransientRpcError
@@ -43,6 +43,12 @@ class RpcPool:
 
     async def batch(self, calls: list[tuple[str, list[Any]]], *, budget: float | None = None) -> list[Any]:
         return await self._spread(lambda c, left: c.batch(calls, budget=left), budget)
+
+    async def get(self, path: str, query: Sequence[tuple[str, str]] = (), *,
+                  headers: Mapping[str, str] | None = None, retries: int | None = None,
+                  budget: float | None = None) -> Any:
+        return await self._spread(lambda c, left: c.get(path, query, headers=headers, retries=retries, budget=left),
+                                  budget)
 
     async def _spread(self, request: Callable[[RpcClient, float], Awaitable[T]], budget: float | None) -> T:
         start = self._next

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 
 import duckdb
 
+from auditor.chains import AKASH_CHAIN_ID, chain_name, default_confirmations
+from auditor.extract.akash import lcd
 from auditor.marketplaces import BY_NAME
 from auditor.model import BlockRange, Source
 from auditor.rpc.client import Rpc
 from auditor.sqlfile import Table
+from auditor.store.akash import BLOCK_STEP, TRANSFER_STEP, heights_to_time, owners_to_scan, source_key
 from auditor.store.db import has_table, open_db
 from auditor.store.funding import buyers_to_check
 from auditor.store.watch import watched_buyers
-from auditor.sync.kind import gaps_of
+from auditor.sync.kind import Window, gaps_of
 from auditor.sync.request import IndexRequest, validate
 from auditor.sync.setup import chain_clients, set_up
 
@@ -66,6 +69,8 @@ async def plan_index(req: IndexRequest) -> list[ChainPlan]:
 
 async def _plan_chain(req: IndexRequest, client: Rpc, chain: int, con: duckdb.DuckDBPyConnection | None
                       ) -> ChainPlan:
+    if chain == AKASH_CHAIN_ID:
+        return await _plan_akash(req, client, chain, con)
     setup = await set_up(req, client, chain)
     window = setup.window
     feeds = [p.source() for p in setup.phases]
@@ -90,6 +95,24 @@ async def _plan_chain(req: IndexRequest, client: Rpc, chain: int, con: duckdb.Du
                 pending.append((step.step, len(step.todo(con, chain, source.address))))
     return ChainPlan(chain, setup.name, client.where, setup.head, window.earliest, window.to, tuple(plans),
                      buyers, funding_todo, tuple(pending))
+
+
+async def _plan_akash(req: IndexRequest, client: Rpc, chain: int, con: duckdb.DuckDBPyConnection | None
+                      ) -> ChainPlan:
+    """An Akash LCD: each list endpoint's coverage up to the safe height (a list not complete there is paged
+    again, at that height), and the block times and owners' transfers still to look up."""
+    head = (await lcd.block(client)).number
+    confirmations = req.confirmations if req.confirmations is not None else default_confirmations(chain)
+    to = head - confirmations if req.to_block is None else req.to_block
+    start = req.from_block or 0
+    sources = [Source(source_key(n), chain, "", (), start, "akash") for n in lcd.LISTS]
+    gaps = gaps_of(con, chain, sources, Window(0, to, req.from_block))
+    plans = tuple(SourcePlan(s.key, "akash", (), start, max(0, to - start + 1) - sum(r.size for r in gaps[s.key]),
+                             gaps[s.key]) for s in sources)
+    pending: list[tuple[str, int]] = []
+    if con is not None and has_table(con, "akash_lease"):
+        pending = [(BLOCK_STEP, len(heights_to_time(con, chain))), (TRANSFER_STEP, len(owners_to_scan(con, chain, to)))]
+    return ChainPlan(chain, chain_name(chain), client.where, head, 0, to, plans, None, None, tuple(pending))
 
 
 def _kind(source: Source, req: IndexRequest, feeds: list[Source]) -> str:

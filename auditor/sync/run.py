@@ -1,9 +1,10 @@
-"""`auditor index`: every chain behind the request's URLs, one pass each: reorg check -> marketplace and price
-logs -> funding logs -> state probe -> enrichment (first fundings, native transfers, code flags) -> heads. See
-pump.py for the commit contract."""
+"""`auditor index`: every chain behind the request's URLs, one pass each (an Akash LCD: sync/akash.py). An EVM
+chain's: reorg check -> marketplace and price logs -> funding logs -> state probe -> enrichment (first fundings,
+native transfers, code flags) -> heads. See pump.py for the commit contract."""
 
 from __future__ import annotations
 
+from auditor.chains import AKASH_CHAIN_ID
 from auditor.errors import ReorgError
 from auditor.extract.governor import RangeGovernor
 from auditor.extract.state import first_state_block
@@ -11,6 +12,7 @@ from auditor.model import normalize_address
 from auditor.rpc.client import Rpc
 from auditor.store.db import open_lease
 from auditor.store.sources import register, register_feeds
+from auditor.sync.akash import index_akash
 from auditor.sync.context import ChainRun
 from auditor.sync.enrich import accounts, discover_funding, marketplace_enrichments
 from auditor.sync.evm_logs import EvmLogs
@@ -31,7 +33,8 @@ async def run_index(req: IndexRequest, progress: Progress | None = None) -> list
     validate(req)
     progress = progress or NoProgress()
     async with chain_clients(req) as clients:
-        return [await _index_chain(req, client, chain, progress) for chain, client in clients.items()]
+        return [await index_akash(req, client, chain, progress) if chain == AKASH_CHAIN_ID else
+                await _index_chain(req, client, chain, progress) for chain, client in clients.items()]
 
 
 async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Progress) -> ChainSummary:

@@ -14,7 +14,8 @@ from auditor.marketplaces import BY_NAME, MARKETPLACES, select, sources_for_chai
 from auditor.model import Block, Source
 from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
-from auditor.rpc.eth import block_number, chain_id, get_block, parse_block
+from auditor.rpc.detect import detect_chain
+from auditor.rpc.eth import block_number, get_block, parse_block
 from auditor.rpc.pool import RpcPool
 from auditor.sync.heads import earliest_block
 from auditor.sync.kind import Window
@@ -36,13 +37,14 @@ class ChainSetup:
 
 @asynccontextmanager
 async def chain_clients(req: IndexRequest) -> AsyncIterator[dict[int, Rpc]]:
-    """One client per chain behind the request's URLs; several URLs of one chain share the load as a pool."""
+    """One client per chain behind the request's URLs (EVM or an Akash LCD, detected); several URLs of one chain
+    share the load as a pool."""
     async with AsyncExitStack() as stack:
         by_chain: dict[int, list[RpcClient]] = {}
         for url in dict.fromkeys(req.rpc_urls):
             client = await stack.enter_async_context(open_client(url, connections=req.concurrency,
                                                                       retry_for=req.retry_for))
-            by_chain.setdefault(await chain_id(client), []).append(client)
+            by_chain.setdefault(await detect_chain(client), []).append(client)
         yield {chain: clients[0] if len(clients) == 1 else RpcPool(clients) for chain, clients in by_chain.items()}
 
 

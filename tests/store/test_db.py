@@ -20,7 +20,7 @@ def test_new_database_gets_schema_and_event_tables(tmp_path: Path) -> None:
     assert {"chains", "sources", "coverage", "blocks", "funding", "meta", "native_transfer", "native_scan"} <= tables
     assert {"livepeer_winning_ticket_redeemed", "spheron_lease_created", "iexec_orders_matched",
             "morpheus_session_opened"} <= tables
-    assert versions == [(1,), (2,), (3,), (4,), (5,), (6,)]
+    assert versions == [(1,), (2,), (3,), (4,), (5,), (6,), (7,)]
     assert {"price_feeds", "price_imports", "chainlink_answer_updated", "swan_task_created",
             "aleph_flow_updated", "golem_transfer"} <= tables
 

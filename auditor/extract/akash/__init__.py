@@ -1,0 +1,1 @@
+"""Akash (Cosmos REST) extraction: fields checked where they enter, list answers to rows, the LCD routes."""
