@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import statistics
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditor.analyze import run_analysis
 from auditor.devnet import start_economy
-from auditor.devnet.families import FAMILIES, plan_family
+from auditor.devnet.families import FAMILIES, FamilyParams, plan_family
 from auditor.devnet.families.linktruth import family_truth, label_writer, load_family_truth
 from auditor.devnet.quality import LinkableScores, score_linkable
 from auditor.labels import import_labels
@@ -66,7 +67,8 @@ def clusters(con: duckdb.DuckDBPyConnection, suffix: str = "") -> dict[str, dict
     return {"strict" + suffix: {a: s for a, s, _ in rows}, "loose" + suffix: {a: loose for a, _, loose in rows}}
 
 
-def run_one(family: str, seed: int, workdir: Path, reanalyze: bool = False) -> list[Result]:
+def run_one(family: str, seed: int, workdir: Path, reanalyze: bool = False,
+            overrides: tuple[tuple[str, object], ...] = ()) -> list[Result]:
     """Plans, plays, indexes, analyses and scores one economy; with `reanalyze`, analyses and scores the one an
     earlier run kept in `workdir` (an analysis change needs no new index)."""
     t0 = time.perf_counter()
@@ -77,7 +79,7 @@ def run_one(family: str, seed: int, workdir: Path, reanalyze: bool = False) -> l
             raise SystemExit(f"--reanalyze: no kept economy in {workdir} (run once with --workdir first)")
         t1 = t2 = t3 = time.perf_counter()
     else:
-        fam = plan_family(family, seed)
+        fam = plan_family(family, seed, replace(FAMILIES[family], **dict(overrides)))
         t1 = time.perf_counter()
         with start_economy(workdir, fam.economy, family_truth(fam), label_writer(fam)) as net:
             t2 = time.perf_counter()
@@ -101,9 +103,23 @@ def run_one(family: str, seed: int, workdir: Path, reanalyze: bool = False) -> l
                    seconds) for mode in MODES]
 
 
-def _job(args: tuple[str, int, str, bool]) -> list[Result]:
-    family, seed, root, reanalyze = args
-    return run_one(family, seed, Path(root) / f"{family}-{seed}", reanalyze)
+def _job(args: tuple[str, int, str, bool, tuple[tuple[str, object], ...]]) -> list[Result]:
+    family, seed, root, reanalyze, overrides = args
+    return run_one(family, seed, Path(root) / f"{family}-{seed}", reanalyze, overrides)
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """`name=value` of a FamilyParams field, the value in the field's own type."""
+    name, _, value = text.partition("=")
+    fields = {f.name: f for f in dataclasses.fields(FamilyParams)
+              if isinstance(getattr(FamilyParams(), f.name), int | float | bool)}
+    if name not in fields or not value:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(fields)}")
+    kind = type(getattr(FamilyParams(), name))
+    try:
+        return name, (value.lower() in ("1", "true", "yes") if kind is bool else kind(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{name}: {exc}") from exc
 
 
 def table(results: list[Result]) -> str:
@@ -156,6 +172,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="economies at once (each runs its own anvil nodes)")
     parser.add_argument("--csv", type=Path, default=Path("cluster_quality.csv"))
     parser.add_argument("--workdir", type=Path, help="keep the devnets and databases here")
+    parser.add_argument("--set", action="append", default=[], type=parse_override, metavar="NAME=VALUE",
+                        help="change a FamilyParams field in every family run (repeatable), e.g. burst_most=1")
     parser.add_argument("--reanalyze", action="store_true",
                         help="analyse and score the economies an earlier run kept in --workdir, without playing or "
                              "indexing them again (for analysis changes)")
@@ -170,7 +188,8 @@ def main() -> int:
         parser.error(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
     with tempfile.TemporaryDirectory(prefix="cluster-quality-") as tmp:
         root = args.workdir or Path(tmp)
-        jobs = [(f, s, str(root), args.reanalyze) for f in families for s in range(1, args.seeds + 1)]
+        jobs = [(f, s, str(root), args.reanalyze, tuple(args.set)) for f in families
+                for s in range(1, args.seeds + 1)]
         results: list[Result] = []
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for out in pool.map(_job, jobs):
