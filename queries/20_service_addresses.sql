@@ -118,11 +118,11 @@ ins AS (
 collected AS (SELECT destination AS address, count(DISTINCT address) AS forwarders FROM _forwarders GROUP BY ALL),
 settles AS (   -- what a collector of buyers' payments passes on, per chain and asset, to non-buyers it did not fund
     SELECT address, max(payers) AS buyer_payers, max(destinations) AS settles_to,
-           max(passed / received) AS settled_share
+           round(max(passed / received), 6) AS settled_share   -- rounded: the same for any summation order
     FROM (
         SELECT i.chain_id, i.asset, i.address, i.payers, i.received, count(DISTINCT f.dst) AS destinations,
-               sum(f.amount) AS passed
-        FROM (SELECT chain_id, asset, dst AS address, count(DISTINCT src) AS payers, sum(amount) AS received
+               fsum(f.amount) AS passed
+        FROM (SELECT chain_id, asset, dst AS address, count(DISTINCT src) AS payers, fsum(amount) AS received
               FROM _flows WHERE src IN (SELECT address FROM _buyers) GROUP BY ALL) i
         JOIN _flows f ON f.chain_id = i.chain_id AND f.asset = i.asset AND f.src = i.address
         WHERE i.payers >= 2 AND i.received > 0

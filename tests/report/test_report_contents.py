@@ -331,8 +331,9 @@ def test_figures_not_estimated_yet_are_said_so(report_dir: Path) -> None:
         assert "not estimated yet" not in text and "not available yet" not in text, name
         prose = text.replace("&#39;", "'")
         # The methodology quotes the family minimum and the demo figures from package data, as measured.
-        assert "the minimum over them: strict pairwise precision 1.000 and recall 0.038" in prose, name
-        assert "without any label list 0.923 and 0.038" in prose, name
+        assert "the minimum over them: strict pairwise precision 1.000 and recall 0.989" in prose, name
+        assert "without any label list 1.000 and 0.989" in prose, name
+        assert "25 economies: 5 families x 5 seeds" in prose, name
         assert "On the demo economy: strict 1.000 / 1.000" in prose, name
     settings = {r["key"]: r["value"] for r in read_csv(report_dir, "report_settings")}
     assert settings["trailing_weeks"] == "12" and settings["top_entities"] == "10"
