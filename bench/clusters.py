@@ -4,8 +4,8 @@ Run on purpose (`make bench-clusters`), not by the tests. It builds a synthetic 
 in entities of power-law sizes (most of 1-5 addresses, a few of thousands), links drawn inside entities, plus a
 long chain of links (a worst case for label spreading). Every link is tagged with one of the five heuristics
 (deposit reuse 10 %, the others 22.5 % each) and one address in five is a non-buyer (a hub). Then it times the
-analysis' own steps: `auditor.analyze.clustering.build_entities` (dense ids and edges, the bridge pass, one
-components pass per heuristic, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
+analysis' own steps: `auditor.analyze.clustering.build_entities` (dense ids and edges, the bridge passes, one
+components pass per weak heuristic when two or more can agree, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
 partition against a union-find on a sample of components and that every strict entity lies inside a loose one.
 """
 
@@ -89,7 +89,7 @@ def run(addresses: int, links: int, chain: int, workdir: Path) -> None:
     assert stats is not None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bridges = con.execute("SELECT count(*) FROM service_addresses").fetchone()
-    print(f"build_entities (ids and edges, the bridge pass, 5 heuristic passes, strict, loose): {t2 - t1:.1f} s "
+    print(f"build_entities (ids and edges, two bridge passes, weak-heuristic passes, strict, loose): {t2 - t1:.1f} s "
           f"({bridges[0] if bridges else 0:,} bridging hubs removed); address_clusters: {t3 - t2:.1f} s")
     print(f"total clustering: {t3 - t0:.1f} s for {stats[0]:,} addresses and {stats[4]:,} edges: "
           f"{stats[1]:,} strict and {stats[2]:,} loose entities, {stats[3]:,} addresses flagged over 200; "

@@ -34,14 +34,14 @@ def _step(name: str) -> str:
 def build_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the bridges from the evidence, then fill _cluster_nodes, _cluster_edges, _heuristic_parent,
     _strict_parent and _loose_parent."""
+    con.execute(_step("graph"))
     for role, evidence in BRIDGE_PASSES:
-        con.execute(_step("graph"))
         con.execute("SET VARIABLE bridge_role = ?", [role])
         con.execute("SET VARIABLE bridge_heuristics = ?::VARCHAR[]", [list(evidence)])
         con.execute(_step("bridges"))
         label_components(con)
-        drop_bridges(con, role)
-    con.execute(_step("graph"))
+        if drop_bridges(con, role):
+            con.execute(_step("graph"))   # their evidence is gone: ids and edges again
     con.execute("SET VARIABLE strong = ?::VARCHAR[]", [list(STRONG)])
     con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
     weak = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()
