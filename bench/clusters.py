@@ -5,8 +5,9 @@ in entities of power-law sizes (most of 1-5 addresses, a few of thousands), link
 long chain of links (a worst case for label spreading). Every link is tagged with one of the five heuristics
 (deposit reuse 10 %, the others 22.5 % each) and one address in five is a non-buyer (a hub). Then it times the
 analysis' own steps: `auditor.analyze.clustering.build_entities` (dense ids and edges, the bridge passes, one
-components pass per weak heuristic when two or more can agree, then strict and loose) and queries/22_address_clusters.sql, and checks the loose
-partition against a union-find on a sample of components and that every strict entity lies inside a loose one.
+components pass per weak heuristic when two or more can agree, then strict and loose) and
+queries/22_address_clusters.sql, and checks the loose partition against a union-find on a sample of components
+and that every strict entity lies inside a loose one.
 """
 
 from __future__ import annotations
