@@ -37,10 +37,14 @@ REPO = Path(__file__).resolve().parent.parent
 CHAIN_ID = 1
 DEFAULT_LOGS = 100_000
 DEFAULT_PER_BLOCK = 100
-BIG_PER_BLOCK = 1000   # from BIG_LOGS on: 10,000,000 logs are 10,000 transactions to plant, not 100,000
+DEFAULT_SPACING = 100
+# From BIG_LOGS on, 1,000 logs per log block and one every 100 blocks: 10,000,000 logs are 1,000,000 blocks to
+# mine (about a minute) instead of 10,000,000 (over 7 minutes), and 1,000-block chunks keep 10,000 logs a request.
+BIG_PER_BLOCK = 1000
+BIG_SPACING = 100
 BIG_LOGS = 2_000_000
+LOGS_PER_REQUEST = 10_000   # the default chunk holds this many logs (the most many providers return)
 DEFAULT_RAW = ("none", "orjson")
-DEFAULT_CHUNK_BLOCKS = 10_000  # the auditor's --chunk-blocks default
 DEFAULT_CONCURRENCY = 8  # the auditor's --concurrency default
 DEFAULT_ETL = ("100x5", "10000x8")  # ethereum-etl's defaults (-b 100 -w 5), then the auditor's chunk and workers
 DEFAULT_REPEAT = 3
@@ -75,10 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help=f"logs in each block that has logs (default {DEFAULT_PER_BLOCK}, {BIG_PER_BLOCK} from "
                         f"{BIG_LOGS:,} logs on: planting is one transaction per log block)")
     p.add_argument("--spacing", type=int, default=None,
-                   help="blocks from one block with logs to the next (the rest are empty; default: per-block, "
-                        "so there is one log per block on average)")
-    p.add_argument("--chunk-blocks", type=int, default=DEFAULT_CHUNK_BLOCKS,
-                   help="blocks per eth_getLogs for the raw loop, cryo and the auditor")
+                   help=f"blocks from one block with logs to the next (the rest are empty; default {DEFAULT_SPACING}, "
+                        f"{BIG_SPACING} from {BIG_LOGS:,} logs on)")
+    p.add_argument("--chunk-blocks", type=int, default=None,
+                   help=f"blocks per eth_getLogs for the raw loop, cryo and the auditor (default: {LOGS_PER_REQUEST:,} "
+                        "logs' worth, 10,000 blocks in the default layout: the auditor's default)")
     p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
                    help="requests in flight for the raw loop, cryo and the auditor")
     p.add_argument("--repeat", type=int, default=DEFAULT_REPEAT,
@@ -102,7 +107,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.per_block is None:
         args.per_block = BIG_PER_BLOCK if args.logs >= BIG_LOGS else DEFAULT_PER_BLOCK
     if args.spacing is None:
-        args.spacing = args.per_block
+        args.spacing = BIG_SPACING if args.logs >= BIG_LOGS else DEFAULT_SPACING
+    if args.chunk_blocks is None:
+        args.chunk_blocks = max(1, LOGS_PER_REQUEST * args.spacing // args.per_block)
     for name in ("logs", "per_block", "spacing", "chunk_blocks", "concurrency", "repeat"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
