@@ -27,6 +27,7 @@ from latency import LatencyProxy
 from auditor.devnet.anvil import Anvil
 from auditor.extract.enrich import for_each
 from auditor.extract.funding import first_funding
+from auditor.extract.state import first_state_block
 from auditor.model import Funding
 from auditor.rpc.client import open_client
 
@@ -101,11 +102,14 @@ def wrong(planted: Planted, found: dict[str, Funding | Exception]) -> list[str]:
 
 
 async def discover(url: str, addresses: list[str], head: int, concurrency: int) -> tuple[dict[str, Any], int]:
+    """As an index run does: the first block with state (extract.state), then every buyer's first funding."""
     found: dict[str, Any] = {}
     async with open_client(url, connections=concurrency) as client:
+        state_from = await first_state_block(client, 0, head)
+
         def done(address: str, result: Any) -> None:
             found[address] = result
-        await for_each(addresses, lambda a: first_funding(client, a, 0, head, 0), concurrency, done)
+        await for_each(addresses, lambda a: first_funding(client, a, 0, head, state_from), concurrency, done)
         return found, client.stats.calls
 
 
@@ -113,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--buyers", type=int, default=10_000)
     p.add_argument("--per-block", type=int, default=100, help="fundings per block that has any")
-    p.add_argument("--spacing", type=int, default=100, help="blocks from one funding block to the next")
+    p.add_argument("--spacing", type=int, default=10,
+                   help="blocks from one funding block to the next (anvil keeps the state of about the last "
+                        "thousands of blocks only: a longer chain leaves the first buyers without an archive)")
     p.add_argument("--latency-ms", type=float, default=50.0, help="added to every HTTP request by the proxy")
     p.add_argument("--concurrency", default="8,64", help="comma-separated requests in flight to measure")
     p.add_argument("--sample", type=int, default=0,
@@ -141,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 lines.append(f"{c:>11} {n:>7,} {seconds:>8.1f} {seconds * 1000 / n:>10.1f} {proxy.requests / n:>9.1f} "
                              f"{calls / n:>9.1f} {proxy.max_in_flight:>10} {load:>5.2f}  "
                              + ("ok: every funder, block and value as planted" if not bad else
-                                f"WRONG: {len(bad)} buyers, e.g. {bad[0]}"))
+                                f"WRONG: {len(bad)} buyers, e.g. {bad[0]}: {str(found.get(bad[0]))[:200]}"))
                 print(lines[-1], flush=True)
     print(f"\nfunding discovery, {args.latency_ms:.0f} ms added per HTTP request, chain of {planted.head:,} blocks "
           f"(binary search over balance and nonce, then the funding block's transactions)\n")
