@@ -468,7 +468,17 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for the traceback)",
               file=sys.stderr)
         code = 70
+    if argv is None:
+        _exit(code)
     sys.exit(code)
+
+
+def _exit(code: int) -> None:
+    """The process's end once the command is done (files closed, output written): flushed, then os._exit, not
+    the interpreter's teardown, whose collection of every module's objects cost a run 0.2-0.3 s of CPU."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _terminated(signum: int, _frame: object) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from auditor.rpc.urls import redact_url
-from auditor.sqlfile import Table
 from auditor.text import clean, shorten
+
+if TYPE_CHECKING:  # sqlfile imports duckdb: `--help` and commands that never query need not pay for it
+    from auditor.sqlfile import Table
 
 ERROR_CHARS = 500
 # Up to the first character that cannot be in a URL as printed in a message (quotes, brackets, spaces), and

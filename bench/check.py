@@ -21,6 +21,13 @@ ETL_ROWS = """
            to_address AS receiver, value AS amount, lower(token_address) = $contract AS ok
     FROM read_csv($path, all_varchar = true, header = true)
 """
+CRYO_ROWS = """
+    SELECT block_number::BIGINT AS block_number, log_index::INTEGER AS log_index,
+           '0x' || lower(hex(event__from)) AS sender, '0x' || lower(hex(event__to)) AS receiver,
+           event__value_string AS amount,
+           chain_id = 1 AND '0x' || lower(hex(address)) = $contract AND transaction_index = 0 AS ok
+    FROM read_parquet($path)
+"""
 COMPARE = """
     WITH actual AS ({rows}),
     expected_ AS (SELECT * FROM expected)
@@ -79,5 +86,14 @@ def check_etl(csv: Path, planted: Planted) -> Check:
     con = duckdb.connect()
     try:
         return _compare(con, ETL_ROWS, planted, {"contract": EMITTER, "path": str(csv)})
+    finally:
+        con.close()
+
+
+def check_cryo(folder: Path, planted: Planted) -> Check:
+    """cryo's Parquet files (decoded event columns) against the planted logs."""
+    con = duckdb.connect()
+    try:
+        return _compare(con, CRYO_ROWS, planted, {"contract": EMITTER, "path": str(folder / "*.parquet")})
     finally:
         con.close()

@@ -51,11 +51,11 @@ def ensure_venv(python: str = sys.executable) -> str:
 
 
 def export_token_transfers(url: str, token: str, first: int, last: int, batch_size: int, workers: int,
-                           workdir: Path) -> tuple[Timed, Path]:
+                           workdir: Path, node_pid: int | None = None) -> tuple[Timed, Path]:
     """One timed `ethereumetl export_token_transfers` over the range, filtered to the token (web3 5 insists on
     its checksum spelling); returns the CSV."""
     name = f"etl-b{batch_size}-w{workers}"
     out = workdir / f"{name}.csv"
     cmd = [str(ethereumetl()), "export_token_transfers", "-s", str(first), "-e", str(last), "-p", url,
            "-t", to_checksum_address(token), "-b", str(batch_size), "-w", str(workers), "-o", str(out)]
-    return run_timed(cmd, workdir, name), out
+    return run_timed(cmd, workdir, name, node_pid=node_pid), out

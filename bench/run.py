@@ -1,10 +1,12 @@
-"""Throughput benchmark: the auditor's ad-hoc indexing against a raw eth_getLogs loop and ethereum-etl.
+"""Throughput benchmark: the auditor's ad-hoc indexing against a raw eth_getLogs loop, cryo and ethereum-etl.
 
 Run on purpose, not by pytest: `.venv/bin/python bench/run.py [--logs 1000000] [--with-demo] [--profile F]`.
-Plants N ERC-20 Transfer logs on a local anvil, then on the same chain and block range, one after the other:
-(a) raw eth_getLogs + JSON parsing, (b) ethereum-etl export_token_transfers (own venv, bench/.venv-etl),
-(c) `auditor index --contract ... --event ...`. Checks every row of (b) and (c) against the planted values and
-prints a table. Exit status: 0 all good, 1 the auditor failed or its rows are wrong, 2 a comparison failed.
+Plants N ERC-20 Transfer logs on a local anvil, then on the same chain and block range, one after the other,
+each tool a whole process: raw eth_getLogs (no parse, orjson), cryo.freeze (own venv, bench/.venv-cryo),
+`auditor index --contract ... --event ...`, ethereum-etl export_token_transfers (own venv, bench/.venv-etl).
+Checks every row of cryo, the auditor and ethereum-etl against the planted values and prints a table with each
+tool's CPU and the node's. Exit status: 0 all good, 1 the auditor failed or its rows are wrong, 2 a comparison
+failed.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cryo_leg
 import etl
-from check import Check, check_auditor, check_etl
-from measure import Timed, machine_info, median_run, raw_rate, run_timed
+from check import Check, check_auditor, check_cryo, check_etl
+from measure import RAW_PARSERS, Timed, machine_info, median_run, raw_timed, run_timed
 from plant import EMITTER, TRANSFER_SIGNATURE, TRANSFER_TOPIC, Layout, Planted, genesis_time, plant
 
 from auditor.devnet.anvil import Anvil, find_anvil
@@ -35,7 +38,13 @@ CHAIN_ID = 1
 DEFAULT_LOGS = 100_000
 DEFAULT_PER_BLOCK = 100
 DEFAULT_SPACING = 100
-DEFAULT_CHUNK_BLOCKS = 10_000  # the auditor's --chunk-blocks default
+# From BIG_LOGS on, 1,000 logs per log block and one every 100 blocks: 10,000,000 logs are 1,000,000 blocks to
+# mine (about a minute) instead of 10,000,000 (over 7 minutes), and 1,000-block chunks keep 10,000 logs a request.
+BIG_PER_BLOCK = 1000
+BIG_SPACING = 100
+BIG_LOGS = 2_000_000
+LOGS_PER_REQUEST = 10_000   # the default chunk holds this many logs (the most many providers return)
+DEFAULT_RAW = ("none", "orjson")
 DEFAULT_CONCURRENCY = 8  # the auditor's --concurrency default
 DEFAULT_ETL = ("100x5", "10000x8")  # ethereum-etl's defaults (-b 100 -w 5), then the auditor's chunk and workers
 DEFAULT_REPEAT = 3
@@ -45,7 +54,7 @@ PROFILE_TOP = 25
 
 @dataclass
 class Row:
-    """One line of the result table."""
+    """One line of the result table: the median run of a tool and the wall times of all its runs."""
 
     name: str
     timed: Timed | None
@@ -53,6 +62,7 @@ class Row:
     check: Check | None = None
     note: str = ""
     runs: list[float] = field(default_factory=list)
+    tool: str = ""    # raw, cryo, etl, auditor: which ratios it takes part in
 
     @property
     def rate(self) -> float | None:
@@ -65,29 +75,45 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--logs", type=int, default=DEFAULT_LOGS, help="Transfer logs to plant and index")
-    p.add_argument("--per-block", type=int, default=DEFAULT_PER_BLOCK, help="logs in each block that has logs")
-    p.add_argument("--spacing", type=int, default=DEFAULT_SPACING,
-                   help="blocks from one block with logs to the next (the rest are empty)")
-    p.add_argument("--chunk-blocks", type=int, default=DEFAULT_CHUNK_BLOCKS,
-                   help="blocks per eth_getLogs for the raw loop and the auditor")
+    p.add_argument("--per-block", type=int, default=None,
+                   help=f"logs in each block that has logs (default {DEFAULT_PER_BLOCK}, {BIG_PER_BLOCK} from "
+                        f"{BIG_LOGS:,} logs on: planting is one transaction per log block)")
+    p.add_argument("--spacing", type=int, default=None,
+                   help=f"blocks from one block with logs to the next (the rest are empty; default {DEFAULT_SPACING}, "
+                        f"{BIG_SPACING} from {BIG_LOGS:,} logs on)")
+    p.add_argument("--chunk-blocks", type=int, default=None,
+                   help=f"blocks per eth_getLogs for the raw loop, cryo and the auditor (default: {LOGS_PER_REQUEST:,} "
+                        "logs' worth, 10,000 blocks in the default layout: the auditor's default)")
     p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
-                   help="requests in flight for the raw loop and the auditor")
+                   help="requests in flight for the raw loop, cryo and the auditor")
     p.add_argument("--repeat", type=int, default=DEFAULT_REPEAT,
-                   help="runs of (a) and (c) each, the median shown (ethereum-etl runs once: about a minute each)")
+                   help="rounds of raw, cryo and auditor runs, interleaved; the median shown (ethereum-etl once)")
+    p.add_argument("--raw", action="append", choices=sorted(RAW_PARSERS), metavar="PARSER",
+                   help=f"raw loop parser, repeatable: none, orjson, json (default: {' and '.join(DEFAULT_RAW)})")
     p.add_argument("--etl", action="append", metavar="BxW",
                    help=f"ethereum-etl run with -b B -w W; repeatable (default: {' and '.join(DEFAULT_ETL)})")
     p.add_argument("--skip-etl", action="store_true", help="no ethereum-etl (no venv to create)")
+    p.add_argument("--skip-cryo", action="store_true", help="no cryo (no venv to create)")
     p.add_argument("--with-demo", action="store_true",
                    help="also time `auditor demo`, then `auditor analyze` and `auditor report --week last` on it")
     p.add_argument("--profile", type=Path, metavar="FILE",
                    help="also run the auditor once more under cProfile, save the stats and print the top functions")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, CSVs, outputs)")
-    p.add_argument("--auditor", type=Path, default=REPO / ".venv" / "bin" / "auditor", help="auditor executable")
+    p.add_argument("--auditor", type=Path, default=None,
+                   help="auditor executable (default: `python -m auditor` of this checkout, with the python of "
+                        "its .venv, else this one)")
     args = p.parse_args(argv)
+    if args.per_block is None:
+        args.per_block = BIG_PER_BLOCK if args.logs >= BIG_LOGS else DEFAULT_PER_BLOCK
+    if args.spacing is None:
+        args.spacing = BIG_SPACING if args.logs >= BIG_LOGS else DEFAULT_SPACING
+    if args.chunk_blocks is None:
+        args.chunk_blocks = max(1, LOGS_PER_REQUEST * args.spacing // args.per_block)
     for name in ("logs", "per_block", "spacing", "chunk_blocks", "concurrency", "repeat"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
+    args.raw = args.raw or list(DEFAULT_RAW)
     try:
         args.etl_runs = [tuple(int(x) for x in spec.split("x")) for spec in (args.etl or DEFAULT_ETL)]
     except ValueError:
@@ -109,66 +135,111 @@ def auditor_index_cmd(args: argparse.Namespace, url: str, db: Path, planted: Pla
 
 def auditor_python(args: argparse.Namespace) -> Path:
     """The interpreter of the auditor's venv (for imports timing and profiling), else this one."""
-    beside = args.auditor.parent / "python"
+    beside = (args.auditor.parent if args.auditor else REPO / ".venv" / "bin") / "python"
     return beside if beside.exists() else Path(sys.executable)
+
+
+def auditor_cmd(args: argparse.Namespace) -> list[str]:
+    """The auditor as a whole process: the given executable, else this checkout's package (AUDITOR_ENV)."""
+    return [str(args.auditor)] if args.auditor else [str(auditor_python(args)), "-m", "auditor"]
+
+
+AUDITOR_ENV = {**os.environ, "PYTHONPATH": str(REPO)}   # this checkout's auditor, whatever the venv installed
 
 
 def startup_seconds(python: Path, module: str, work: Path) -> float:
     """Interpreter start plus importing the tool: a fixed cost inside each subprocess's wall time."""
-    return run_timed([str(python), "-c", f"import {module}"], work, "startup").seconds
+    return run_timed([str(python), "-c", f"import {module}"], work, "startup", env=AUDITOR_ENV).seconds
+
+
+def median_row(name: str, tool: str, runs: list[Timed], logs: int, checks: list[Check], note: str = "") -> Row:
+    """The row of a tool's runs: the median one, or the failed one; the first wrong check, else the first."""
+    failed = next((t for t in runs if t.returncode != 0), None)
+    timed = failed or median_run(runs)
+    check = next((c for c in checks if not c.ok), checks[0] if checks else None)
+    if failed is not None:
+        note = f"FAILED (exit {failed.returncode}): {one_line(failed.stderr)}"
+    return Row(name, timed, logs, check, note, runs=[t.seconds for t in runs], tool=tool)
 
 
 def measure_chain(args: argparse.Namespace, work: Path, results: dict[str, Any]) -> tuple[list[Row], Planted]:
-    """Plants the logs and runs (a), (b), (c) on one node; the node is stopped on the way out."""
+    """Plants the logs and runs the tools one after the other on one node (raw, cryo and the auditor in
+    interleaved rounds, so a change of load hits them alike; ethereum-etl after); the node is stopped on the
+    way out."""
     layout = Layout(args.logs, args.per_block, args.spacing)
     rows: list[Row] = []
-    etl_version = None
+    etl_version = cryo_version = None
     if not args.skip_etl:
         try:
             etl_version = etl.ensure_venv()
         except (OSError, RuntimeError) as exc:
             rows.append(Row("ethereum-etl", None, note=f"FAILED to install: {exc}"))
+    if not args.skip_cryo:
+        try:
+            cryo_version = cryo_leg.ensure_venv()
+        except (OSError, RuntimeError) as exc:
+            rows.append(Row("cryo", None, note=f"FAILED to install: {exc}"))
     with Anvil(CHAIN_ID, 0, genesis_time(layout), work / "anvil.log", quiet=True, keep_history=False) as node:
-        url = node.url
+        url, pid = node.url, node.pid
         print(f"planting {layout.logs:,} logs: {layout.per_block} per block, one such block every "
               f"{layout.spacing} blocks ({layout.total_blocks:,} blocks)...", flush=True)
         planted = plant(url, layout)
         print(f"planted in {planted.seconds:.1f}s; blocks {planted.first_block:,}..{planted.last_block:,}", flush=True)
-        for parser in ("json", "orjson"):
-            runs = [raw_rate(url, EMITTER, TRANSFER_TOPIC, planted.first_block, planted.last_block,
-                             args.chunk_blocks, args.concurrency, parser) for _ in range(args.repeat)]
-            timed = median_run(runs)
-            wrong = [t.extra["logs"] for t in runs if t.extra["logs"] != layout.logs]
+        raw: dict[str, list[Timed]] = {parser: [] for parser in args.raw}
+        cryo: list[Timed] = []
+        cryo_checks: list[Check] = []
+        audit: list[Timed] = []
+        audit_checks: list[Check] = []
+        for n in range(1, args.repeat + 1):
+            for parser in args.raw:
+                raw[parser].append(raw_timed(url, EMITTER, TRANSFER_TOPIC, planted.first_block, planted.last_block,
+                                             args.chunk_blocks, args.concurrency, parser, work, f"raw-{parser}-{n}",
+                                             pid))
+            if cryo_version:
+                timed, folder = cryo_leg.freeze_logs(url, EMITTER, TRANSFER_SIGNATURE, planted.first_block,
+                                                     planted.last_block, args.chunk_blocks, args.concurrency, work,
+                                                     f"cryo-{n}", pid)
+                cryo.append(timed)
+                if timed.returncode == 0:
+                    cryo_checks.append(check_cryo(folder, planted))
+                shutil.rmtree(folder, ignore_errors=True)
+            db = work / f"bench-{n}.duckdb"
+            timed = run_timed([*auditor_cmd(args), *auditor_index_cmd(args, url, db, planted)], work,
+                              f"auditor-{n}", env=AUDITOR_ENV, node_pid=pid)
+            audit.append(timed)
+            if timed.returncode == 0:
+                audit_checks.append(check_auditor(db, planted))
+            db.unlink(missing_ok=True)
+            print(f"round {n}: " + ", ".join(
+                [f"raw {p} {raw[p][-1].seconds:.2f}s" for p in args.raw]
+                + ([f"cryo {cryo[-1].seconds:.2f}s"] if cryo else []) + [f"auditor {audit[-1].seconds:.2f}s"]),
+                flush=True)
+        for parser in args.raw:
+            wrong = [t.extra["logs"] for t in raw[parser] if t.extra["logs"] != layout.logs]
             note = f"MISMATCH: {wrong[0]:,} logs returned" if wrong else ""
-            rows.append(Row(f"(a) raw eth_getLogs + {parser}.loads", timed, layout.logs, note=note,
-                            runs=[t.seconds for t in runs]))
-            print(f"raw {parser}: {spread(runs)}", flush=True)
+            label = "no parse" if parser == "none" else f"{parser}.loads"
+            rows.append(median_row(f"raw eth_getLogs + {label}", f"raw-{parser}", raw[parser], layout.logs, [],
+                                   note))
+        if cryo:
+            rows.append(median_row(f"cryo.freeze logs (decoded, Parquet; -c {args.concurrency})", "cryo", cryo,
+                                   layout.logs, cryo_checks))
+        rows.append(median_row(f"auditor index (-c {args.concurrency}, {args.chunk_blocks:,}-block chunks)",
+                               "auditor", audit, layout.logs, audit_checks))
         if etl_version:
             for batch, workers in args.etl_runs:
                 timed, csv = etl.export_token_transfers(url, EMITTER, planted.first_block, planted.last_block,
-                                                        batch, workers, work)
+                                                        batch, workers, work, pid)
                 check = check_etl(csv, planted) if timed.returncode == 0 else None
                 note = "" if timed.returncode == 0 else f"FAILED (exit {timed.returncode}): {one_line(timed.stderr)}"
-                rows.append(Row(f"(b) ethereum-etl -b {batch} -w {workers}", timed, layout.logs, check, note))
+                rows.append(Row(f"ethereum-etl -b {batch} -w {workers}", timed, layout.logs, check, note,
+                                tool="etl"))
                 print(f"ethereum-etl -b {batch} -w {workers}: {timed.seconds:.2f}s", flush=True)
-        runs, checks = [], []
-        for n in range(1, args.repeat + 1):
-            db = work / f"bench-{n}.duckdb"
-            timed = run_timed([str(args.auditor), *auditor_index_cmd(args, url, db, planted)], work, f"auditor-{n}")
-            runs.append(timed)
-            if timed.returncode != 0:
-                break
-            checks.append(check_auditor(db, planted))
-        timed = runs[-1] if runs[-1].returncode != 0 else median_run(runs)
-        check = next((c for c in checks if not c.ok), checks[0] if checks else None)
-        note = "" if timed.returncode == 0 else f"FAILED (exit {timed.returncode}): {one_line(timed.stderr)}"
-        rows.append(Row(f"(c) auditor index (-c {args.concurrency}, {args.chunk_blocks:,}-block chunks)", timed,
-                        layout.logs, check, note, runs=[t.seconds for t in runs]))
-        print(f"auditor index: {spread(runs)}", flush=True)
-        results["auditor_summary"] = timed.stderr.strip().splitlines()[-1:] if timed.stderr.strip() else []
+        last = audit[-1]
+        results["auditor_summary"] = last.stderr.strip().splitlines()[-1:] if last.stderr.strip() else []
         if args.profile:
             profile_auditor(args, url, work / "profile.duckdb", planted, results)
     results["etl_version"] = etl_version
+    results["cryo_version"] = cryo_version
     return rows, planted
 
 
@@ -176,7 +247,7 @@ def profile_auditor(args: argparse.Namespace, url: str, db: Path, planted: Plant
     """The same auditor run under cProfile (slower, so not the measured one); prints the top functions."""
     cmd = [str(auditor_python(args)), "-m", "cProfile", "-o", str(args.profile), "-m", "auditor",
            *auditor_index_cmd(args, url, db, planted)]
-    timed = run_timed(cmd, db.parent, "auditor-profile")
+    timed = run_timed(cmd, db.parent, "auditor-profile", env=AUDITOR_ENV)
     if timed.returncode != 0:
         print(f"profiled run failed: {one_line(timed.stderr)}", file=sys.stderr)
         return
@@ -196,7 +267,7 @@ def measure_demo(args: argparse.Namespace, work: Path) -> list[Row]:
              ("auditor report --week last (demo db)", ["report", "--db", str(db), "--week", "last", "--out", str(out)])]
     rows = []
     for name, cmd in steps:
-        timed = run_timed([str(args.auditor), *cmd], work, name.split()[1])
+        timed = run_timed([*auditor_cmd(args), *cmd], work, name.split()[1], env=AUDITOR_ENV)
         said = (timed.stderr.strip() or timed.stdout.strip()).splitlines()
         note = said[-1] if said else ""
         if timed.returncode != 0:
@@ -217,27 +288,44 @@ def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _cpu(t: Timed | None) -> str:
+    if t is None or t.user is None or t.system is None:
+        return "-"
+    return f"{t.user:.2f}+{t.system:.2f}"
+
+
+def ratios(rows: list[Row]) -> list[tuple[str, float]]:
+    """The auditor's logs/s over each other tool's (above 1: the auditor is faster)."""
+    auditor = next((r for r in rows if r.tool == "auditor"), None)
+    if auditor is None or not auditor.rate:
+        return []
+    return [(other.name, auditor.rate / other.rate) for other in rows
+            if other is not auditor and other.rate and other.tool]
+
+
 def render(rows: list[Row], demo: list[Row], planted: Planted, results: dict[str, Any],
            machine: dict[str, str], args: argparse.Namespace) -> str:
-    """The result table, ratios, the auditor's own summary line and the machine."""
+    """The result table (wall, rate, CPU of the tool and of the node, peak RSS, load), ratios, the machine."""
     lines = [f"{planted.layout.logs:,} Transfer logs in blocks {planted.first_block:,}..{planted.last_block:,} "
-             f"({planted.layout.per_block} logs in one tx every {planted.layout.spacing} blocks); "
-             f"eth_getLogs chunks of {args.chunk_blocks:,} blocks", ""]
-    header = f"{'measurement':<52} {'seconds':>8} {'logs/s':>9} {'peak RSS':>9}  rows"
+             f"({planted.layout.per_block} logs in one tx every {planted.layout.spacing} blocks, planted in "
+             f"{planted.seconds:.0f}s); eth_getLogs chunks of {args.chunk_blocks:,} blocks, {args.concurrency} in "
+             "flight; each tool a whole process", ""]
+    header = (f"{'measurement':<50} {'wall s':>7} {'logs/s':>9} {'CPU usr+sys':>12} {'node CPU':>8} "
+              f"{'peak RSS':>9} {'load':>5}  rows")
     lines += [header, "-" * len(header)]
     for r in rows + demo:
-        seconds = r.timed.seconds if r.timed else None
-        rss = r.timed.max_rss_kib / 1024 if r.timed and r.timed.max_rss_kib else None
+        t = r.timed
+        rss = t.max_rss_kib / 1024 if t and t.max_rss_kib else None
         rss_txt = "-" if rss is None else f"{rss:,.0f} MiB"
         runs = f"(median of {', '.join(f'{x:.2f}' for x in sorted(r.runs))} s)" if len(r.runs) > 1 else ""
-        lines.append(f"{r.name:<52} {_fmt(seconds, '.2f'):>8} {_fmt(r.rate, ',.0f'):>9} {rss_txt:>9}  "
+        lines.append(f"{r.name:<50} {_fmt(t.seconds if t else None, '.2f'):>7} {_fmt(r.rate, ',.0f'):>9} "
+                     f"{_cpu(t):>12} {_fmt(t.node_cpu if t else None, '.2f'):>8} {rss_txt:>9} "
+                     f"{_fmt(t.load if t else None, '.2f'):>5}  "
                      + " ".join(x for x in (r.check.describe() if r.check else "", r.note, runs) if x))
-    auditor = next((r for r in rows if r.name.startswith("(c)")), None)
-    if auditor and auditor.rate:
+    found = ratios(rows)
+    if found:
         lines.append("")
-        for other in rows:
-            if other is not auditor and other.rate and not other.name.startswith("(c)"):
-                lines.append(f"auditor / {other.name[4:].strip():<48} {auditor.rate / other.rate:6.2f}x")
+        lines += [f"auditor / {name:<52} {ratio:6.2f}x" for name, ratio in found]
     lines.append("")
     startup = results.get("startup", {})
     lines.append("startup (interpreter + imports, inside the wall times above): "
@@ -248,9 +336,10 @@ def render(rows: list[Row], demo: list[Row], planted: Planted, results: dict[str
     lines += [f"{k:<15} {v}" for k, v in machine.items()]
     if "load" in results:
         lines.append(f"{'load before':<15} {results['load']:.2f} (1-minute average; above {BUSY_LOAD} means "
-                     "other work shared the CPU)")
-    if results.get("etl_version"):
-        lines.append(f"{'ethereum-etl':<15} {results['etl_version']}")
+                     "other work shared the CPU; 'load' per row: at the start of its median run)")
+    for key in ("cryo_version", "etl_version"):
+        if results.get(key):
+            lines.append(f"{key.split('_')[0]:<15} {results[key]}")
     if "profile" in results:
         lines += ["", f"cProfile of one more auditor run ({results['profile']['seconds']:.1f}s under the profiler; "
                       f"stats in {results['profile']['file']}):", results["profile"]["text"].rstrip()]
@@ -260,18 +349,23 @@ def render(rows: list[Row], demo: list[Row], planted: Planted, results: dict[str
 def to_json(rows: list[Row], demo: list[Row], planted: Planted, results: dict[str, Any],
             machine: dict[str, str]) -> dict[str, Any]:
     def row(r: Row) -> dict[str, Any]:
-        return {"name": r.name, "seconds": r.timed.seconds if r.timed else None, "logs_per_s": r.rate,
-                "peak_rss_mib": r.timed.max_rss_kib / 1024 if r.timed and r.timed.max_rss_kib else None,
+        t = r.timed
+        return {"name": r.name, "tool": r.tool, "seconds": t.seconds if t else None, "logs_per_s": r.rate,
+                "user_s": t.user if t else None, "system_s": t.system if t else None,
+                "node_cpu_s": t.node_cpu if t else None, "load_1min": t.load if t else None,
+                "peak_rss_mib": t.max_rss_kib / 1024 if t and t.max_rss_kib else None,
                 "rows_ok": r.check.ok if r.check else None, "note": r.note, "runs_seconds": r.runs or None}
     return {"logs": planted.layout.logs, "blocks": [planted.first_block, planted.last_block],
             "per_block": planted.layout.per_block, "spacing": planted.layout.spacing,
             "plant_seconds": planted.seconds, "rows": [row(r) for r in rows + demo], "machine": machine,
+            "ratios": dict(ratios(rows)),
             "startup_seconds": results.get("startup"), "auditor_summary": results.get("auditor_summary"),
-            "etl_version": results.get("etl_version"), "load_average_1min": results.get("load")}
+            "etl_version": results.get("etl_version"), "cryo_version": results.get("cryo_version"),
+            "load_average_1min": results.get("load")}
 
 
 def exit_status(rows: list[Row], demo: list[Row]) -> int:
-    auditor = [r for r in rows if r.name.startswith("(c)")]
+    auditor = [r for r in rows if r.tool == "auditor"]
     if not auditor or auditor[0].check is None or not auditor[0].check.ok:
         return 1
     others = [r for r in rows + demo if r not in auditor]
@@ -284,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the node and the temporary directory are cleaned up.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    if not args.auditor.exists():
+    if args.auditor and not args.auditor.exists():
         print(f"error: {args.auditor} not found (run `make setup`)", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="auditor-bench-"))
@@ -300,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         rows, planted = measure_chain(args, work, results)
         if results.get("etl_version"):
             results["startup"]["ethereum-etl"] = startup_seconds(etl.VENV / "bin" / "python", "ethereumetl.cli", work)
+        if results.get("cryo_version"):
+            results["startup"]["cryo"] = startup_seconds(cryo_leg.python(), "cryo", work)
         demo = measure_demo(args, work) if args.with_demo else []
         print()
         print(render(rows, demo, planted, results, machine, args))

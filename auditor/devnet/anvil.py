@@ -100,6 +100,11 @@ class Anvil:
         self._log: IO[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The node's process id while it runs (the benchmark reads its CPU time from /proc)."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def url(self) -> str:
         if self.port is None:
             raise DevnetError("anvil is not running")

@@ -44,7 +44,6 @@ CONNECT_TIMEOUT_S = 10.0
 MIN_ATTEMPT_S = 1.0              # the last attempt of a budget still gets this long
 RETRY_FOR_S = defaults.RETRY_FOR_S   # default budget of one request, all its attempts and waits together
 MAX_RESPONSE_BYTES = 64 << 20    # decoded; a 10,000-log answer is about 6 MB
-READ_CHUNK = 1 << 16
 MAX_BATCH = 100
 
 BodyParser = Callable[[bytes, int], Any]
@@ -244,16 +243,20 @@ class RpcClient:
         return self._unpack(data, calls, ids, single)
 
     async def _read(self, resp: aiohttp.ClientResponse, methods: str) -> bytes:
-        """The decoded body, refused once it grows past max_response (aiohttp decodes chunk by chunk)."""
-        body = bytearray()
-        async for chunk in resp.content.iter_chunked(READ_CHUNK):
-            body += chunk
-            if len(body) > self.max_response:
+        """The decoded body, refused once it grows past max_response (aiohttp decodes chunk by chunk). The
+        pieces are joined once at the end: growing one buffer by 64 KiB pieces (realloc and copy) cost a
+        quarter of a 1,000,000-log run's CPU."""
+        pieces: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_any():
+            size += len(chunk)
+            if size > self.max_response:
                 resp.close()  # the rest is never read nor decoded
                 raise ResponseTooLargeError(f"{self.where}: {methods}: response too large (over "
                                             f"{self.max_response >> 20} MiB decoded)", None,
                                             methods, suggested=None)
-        return bytes(body)
+            pieces.append(chunk)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     def _unpack(self, data: Any, calls: list[tuple[str, list[Any]]], ids: list[int], single: bool) -> list[Any]:
         items = [data] if single and isinstance(data, dict) else data

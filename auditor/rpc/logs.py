@@ -68,20 +68,23 @@ def log_table(result: pa.StructArray | list[Any]) -> pa.Table:
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
             raise InvalidResponseError(f"node returned a malformed log ({exc})") from None
     raw = pa.Table.from_struct_array(result)
-    raw = raw.filter(pc.invert(pc.fill_null(raw["removed"], False)))
+    removed = pc.fill_null(raw["removed"], False)
+    if pc.any(removed, min_count=0).as_py():
+        raw = raw.filter(pc.invert(removed))
     for name in _REQUIRED:
         if raw[name].null_count:
             raise InvalidResponseError(f"node returned a malformed log (no {name})")
-    text = {name: pc.ascii_lower(raw[name]) for name in _TEXT}
     topics = raw["topics"].combine_chunks()
-    topics = pa.ListArray.from_arrays(topics.offsets, pc.ascii_lower(topics.values))
     if topics.flatten().null_count:
         raise InvalidResponseError("node returned a malformed log (a null topic)")
-    _check(topics.flatten(), _TOPIC, "topic {} is not a 32-byte hex word")
-    _check(text["data"], _DATA, "data {} is not hex")
-    _check(text["address"], _ADDRESS, "address {} is not a 20-byte hex address")
-    _check(text["blockHash"], _HASH, "blockHash {} is not a 32-byte hex hash")
-    _check(text["transactionHash"], _HASH, "transactionHash {} is not a 32-byte hex hash")
+    words = _lower_checked(topics.values, _TOPIC, "topic {} is not a 32-byte hex word")
+    if words is not topics.values:
+        topics = pa.ListArray.from_arrays(topics.offsets, words)
+    text = {name: _lower_checked(raw[name], pattern, problem) for name, pattern, problem in (
+        ("data", _DATA, "data {} is not hex"),
+        ("address", _ADDRESS, "address {} is not a 20-byte hex address"),
+        ("blockHash", _HASH, "blockHash {} is not a 32-byte hex hash"),
+        ("transactionHash", _HASH, "transactionHash {} is not a 32-byte hex hash"))}
     numbers = {to: _hex_ints(raw[name], name) for name, to in _HEX_INT.items()}
     latest = pc.max(numbers["block_time"]).as_py()
     if latest is not None and latest > time.time() + FUTURE_SLACK_S:
@@ -89,6 +92,17 @@ def log_table(result: pa.StructArray | list[Any]) -> pa.Table:
     return pa.table([text["address"], topics, text["data"], numbers["block_number"], text["blockHash"],
                      numbers["block_time"], text["transactionHash"], numbers["tx_index"], numbers["log_index"]],
                     schema=LOG_SCHEMA)
+
+
+def _lower_checked(values: pa.Array | pa.ChunkedArray, pattern: str, problem: str) -> pa.Array | pa.ChunkedArray:
+    """The values in lowercase, each matching the (lowercase) pattern, else InvalidResponseError. Nodes answer
+    in lowercase: checked as they are, the values need no lowercase copy (megabytes per answer); only an
+    answer that fails is lowered and checked again."""
+    if pc.all(pc.match_substring_regex(values, pattern), min_count=0).as_py():
+        return values
+    lowered = pc.ascii_lower(values)
+    _check(lowered, pattern, problem)
+    return lowered
 
 
 def _check(values: pa.Array | pa.ChunkedArray, pattern: str, problem: str) -> None:

@@ -21,6 +21,13 @@ from auditor.store.migrate import migrate
 LOCK_WAIT_S = 120.0       # how long a command waits for a file another process holds (AUDITOR_LOCK_WAIT)
 INDEX_WAIT_S = 3600.0     # how long an index run waits, between its commits, for readers to finish
 POLL_S = 0.05
+# DuckDB checkpoints once its WAL passes this (default 16 MB, about 60,000 logs): each checkpoint compresses the
+# table's last row group again, so at the default an index run spent a third of its DuckDB time checkpointing.
+# 64 MB: 2 µs less per log, and the memory held between checkpoints stays within the run's bound.
+INDEX_CHECKPOINT = "64MB"
+# The index run's DuckDB memory (default 80% of RAM): it grew to half a gigabyte at a million logs, holding
+# pages it could drop. Enough for a checkpoint's worth of rows, the primary-key index and the insert.
+INDEX_MEMORY = "192MB"
 
 
 def lock_wait() -> float:
@@ -107,7 +114,7 @@ class Lease:
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = _connect(self.path, False, INDEX_WAIT_S)
+            self._con = _for_index(_connect(self.path, False, INDEX_WAIT_S))
         return self._con
 
     def yield_to_waiters(self) -> None:
@@ -123,12 +130,18 @@ class Lease:
             self._con = None
 
 
+def _for_index(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    con.execute(f"SET checkpoint_threshold = '{INDEX_CHECKPOINT}'")
+    con.execute(f"SET memory_limit = '{INDEX_MEMORY}'")
+    return con
+
+
 @contextmanager
 def open_lease(path: Path) -> Iterator[Lease]:
     """The index run's database (created when absent, migrated), one index run at a time."""
     _check_path(path, False, True)
     with index_lock(path):
-        con = _connect(path, False, lock_wait())
+        con = _for_index(_connect(path, False, lock_wait()))
         lease = Lease(path, con)
         try:
             migrate(con)

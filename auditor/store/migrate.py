@@ -1,5 +1,7 @@
-"""Numbered schema migrations (migrations/NNN_name.sql), each applied once in its own transaction,
-then one table per known marketplace and price-feed event, so analyses find every table even on chains not indexed."""
+"""Numbered schema migrations (migrations/NNN_name.sql), each applied once, then one table per known marketplace
+and price-feed event, so analyses find every table even on chains not indexed. All of it is one transaction:
+a new file costs one commit, not one per migration (the index run's first commit comes before its first
+request), and a failed migration leaves the file as it was."""
 
 from __future__ import annotations
 
@@ -29,16 +31,14 @@ def migrations() -> list[tuple[int, str, Path]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR)")
-    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    known = {v for v, _, _ in migrations()}
-    if done - known:
-        raise StoreError("database was written by a newer auditor version; upgrade the auditor")
-    for version, name, path in migrations():
-        if version in done:
-            continue
-        with transaction(con, f"migrating the schema to version {version}"):
-            con.execute(read_sql(path))
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
-    with transaction(con, "creating event tables"):
+    with transaction(con, "migrating the schema"):
+        con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR)")
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        known = {v for v, _, _ in migrations()}
+        if done - known:
+            raise StoreError("database was written by a newer auditor version; upgrade the auditor")
+        for version, name, path in migrations():
+            if version not in done:
+                con.execute(read_sql(path))
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [version, name])
         ensure_event_tables(con, [*all_event_specs(), *own_events()])

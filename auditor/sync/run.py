@@ -4,6 +4,10 @@ native transfers, code flags) -> heads. See pump.py for the commit contract."""
 
 from __future__ import annotations
 
+import contextlib
+
+import pyarrow as pa
+
 from auditor.chains import AKASH_CHAIN_ID
 from auditor.errors import ReorgError
 from auditor.extract.governor import RangeGovernor
@@ -31,6 +35,7 @@ MAX_REORG_PASSES = 3   # a reorg during the run restarts the chain's pass at mos
 async def run_index(req: IndexRequest, progress: Progress | None = None) -> list[ChainSummary]:
     """Index every chain behind the request's RPC URLs; returns a summary per chain."""
     validate(req)
+    _arrow_pool()
     progress = progress or NoProgress()
     async with chain_clients(req) as clients:
         return [await index_akash(req, client, chain, progress) if chain == AKASH_CHAIN_ID else
@@ -82,3 +87,10 @@ async def _logs(run: ChainRun, setup: ChainSetup) -> None:
         except ReorgError:
             if attempt == MAX_REORG_PASSES - 1:
                 raise
+
+
+def _arrow_pool() -> None:
+    """jemalloc for Arrow where the build has it: the default (mimalloc) kept the pages of every freed answer,
+    100 MiB more peak RSS at a million logs."""
+    with contextlib.suppress(NotImplementedError):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
