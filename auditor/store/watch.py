@@ -32,10 +32,12 @@ def watched_hubs(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[str]:
     return _column(con, "watch_hubs", chain_id)
 
 
-def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tuple[str, int]]:
-    """(address, first block it appears in) of addresses whose code is not known yet. Known ones get their
-    first block lowered where data found since shows them earlier, so the value never depends on run order."""
-    rows = [(str(a), int(b)) for a, b in con.execute(_sql("code_candidates"), {"chain": chain_id}).fetchall()]
+def codes_to_check(con: duckdb.DuckDBPyConnection, chain_id: int, candidates: str = "code_candidates"
+                   ) -> list[tuple[str, int]]:
+    """(address, first block it appears in) of addresses whose code is not known yet (`candidates`: the SQL
+    naming them). Known ones get their first block lowered where data found since shows them earlier, so the
+    value never depends on run order."""
+    rows = [(str(a), int(b)) for a, b in con.execute(_sql(candidates), {"chain": chain_id}).fetchall()]
     known = dict(con.execute("SELECT address, seen_block FROM address_code WHERE chain_id = ?", [chain_id]).fetchall())
     lower = [(a, b) for a, b in rows if a in known and b < known[a]]
     if lower:
@@ -49,9 +51,10 @@ def senders_to_fetch(con: duckdb.DuckDBPyConnection, chain_id: int) -> list[tupl
     return [(str(h), int(b)) for h, b in con.execute(_sql("sender_candidates"), {"chain": chain_id}).fetchall()]
 
 
-def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code], seen: list[int]) -> None:
+def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code], seen: list[int],
+                step: str = "code") -> None:
     """One transaction per batch; final answers, kept with the block each address first appears in (a reorg
-    below it removes them)."""
+    below it removes them); the failures of `step` for them forgotten."""
     if not codes:
         return
     with transaction(con, "storing watch data"):
@@ -59,7 +62,7 @@ def write_codes(con: duckdb.DuckDBPyConnection, chain_id: int, codes: list[Code]
                     "unnest($s), unnest($seen)",
                     {"chain": chain_id, "a": [c.address for c in codes], "c": [c.is_contract for c in codes],
                      "d": [c.delegated for c in codes], "s": [c.size for c in codes], "seen": seen}).fetchall()
-        clear_failures(con, chain_id, "code", [c.address for c in codes])
+        clear_failures(con, chain_id, step, [c.address for c in codes])
 
 
 def write_senders(con: duckdb.DuckDBPyConnection, chain_id: int, rows: list[tuple[str, int, str]]) -> None:

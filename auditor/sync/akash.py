@@ -1,6 +1,7 @@
 """One Akash chain's pass (an LCD URL that `auditor index` detected): the list endpoints paged at the safe height
 (head minus --confirmations, or --to-block), each page committed with its cursor; then block times of the
-heights the leases name, then the owners' transfers (akash_funding.py); then the head recorded.
+heights the leases name, then the owners' transfers (akash_funding.py) and their counterparties' account types
+(akash_accounts.py); then the head recorded.
 
 A list complete at the safe height is not read again until the chain has moved on: a re-run with nothing new
 makes six requests (detection, head, API version, first block) and stores nothing. A run killed mid-list
@@ -27,6 +28,7 @@ from auditor.store.chains import known_through, record_heads, stored_safe
 from auditor.store.db import Lease, open_lease
 from auditor.store.failures import write_failures
 from auditor.store.sources import register
+from auditor.sync.akash_accounts import check_akash_accounts
 from auditor.sync.akash_funding import discover_akash_funding
 from auditor.sync.bounded import as_done
 from auditor.sync.request import IndexRequest
@@ -68,6 +70,7 @@ async def index_akash(req: IndexRequest, client: Rpc, chain: int, progress: Prog
         await _block_times(db, client, chain, to, summary, safe, progress)
         if req.funding:
             await discover_akash_funding(db, client, chain, to, summary, progress)
+            await check_akash_accounts(db, client, chain, to, summary, progress)
         record_heads(db.con, chain, client.where, head, await _known(db, client, chain, safe), None)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited = client.stats.rate_limited

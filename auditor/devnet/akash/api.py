@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from auditor.devnet.akash import legacy, view
+from auditor.devnet.akash.accounts import Accounts
 from auditor.devnet.akash.bank import Ledger, build_ledger
 from auditor.devnet.akash.bech32 import ACCOUNT_HRP, decode
 from auditor.devnet.akash.cosmos import (
@@ -107,6 +108,7 @@ class AkashApi:
         self.market = market
         self.txs: tuple[Tx, ...] = plan_txs(market)
         self.ledger: Ledger = build_ledger(market, self.txs)
+        self.accounts = Accounts(market, self.txs)
         self._tx_heights = [tx.height for tx in self.txs]
         self._by_hash = {tx.hash: tx for tx in self.txs}
 
@@ -166,6 +168,17 @@ class AkashApi:
                  for denom, amount in self.ledger.balances(address, at)]
         page, pagination = paginate(items, parse_page(query))
         return {"balances": page, "pagination": pagination}
+
+    def account(self, address: str, at: int) -> Json:
+        """x/auth's Account query (cosmos-sdk x/auth/keeper/grpc_query.go): NotFound for an unused address."""
+        try:
+            decode(address)
+        except ValueError as exc:
+            raise ApiError(INVALID_ARGUMENT, f"decoding bech32 failed: {exc}") from exc
+        found = self.accounts.account_json(address, at)
+        if found is None:
+            raise ApiError(NOT_FOUND, f"account {address} not found")
+        return {"account": found}
 
     def tx_search(self, query: Query) -> Json:
         text = query.get("query", "")

@@ -79,6 +79,9 @@ def make_app(api: AkashApi) -> web.Application:
     def balances(r: web.Request, at: int) -> Json:
         return api.balances(r.match_info["address"], r.query, at)
 
+    def account(r: web.Request, at: int) -> Json:
+        return api.account(r.match_info["address"], at)
+
     def tx_search(r: web.Request, at: int) -> Json:
         return api.tx_search(r.query)
 
@@ -95,6 +98,7 @@ def make_app(api: AkashApi) -> web.Application:
         "/cosmos/base/tendermint/v1beta1/node_info": node_info,
         "/cosmos/base/tendermint/v1beta1/blocks/{height}": block,
         "/cosmos/bank/v1beta1/balances/{address}": balances,
+        "/cosmos/auth/v1beta1/accounts/{address}": account,
         "/cosmos/tx/v1beta1/txs": tx_search,
         "/cosmos/tx/v1beta1/txs/{hash}": tx,
         "/akash/provider/v1beta4/providers": providers,
