@@ -35,13 +35,17 @@ def build_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the bridges from the evidence, then fill _cluster_nodes, _cluster_edges, _heuristic_parent,
     _strict_parent and _loose_parent."""
     con.execute(_step("graph"))
+    grouped: tuple[str, ...] | None = None   # the evidence the current groups (_cluster_parent) were made of
     for role, evidence in BRIDGE_PASSES:
         con.execute("SET VARIABLE bridge_role = ?", [role])
-        con.execute("SET VARIABLE bridge_heuristics = ?::VARCHAR[]", [list(evidence)])
-        con.execute(_step("bridges"))
-        label_components(con)
+        if evidence != grouped:
+            con.execute("SET VARIABLE bridge_heuristics = ?::VARCHAR[]", [list(evidence)])
+            con.execute(_step("bridges"))
+            label_components(con)
+            grouped = evidence
         if drop_bridges(con, role):
-            con.execute(_step("graph"))   # their evidence is gone: ids and edges again
+            con.execute(_step("graph"))   # their evidence is gone: ids, edges and groups again
+            grouped = None
     con.execute("SET VARIABLE strong = ?::VARCHAR[]", [list(STRONG)])
     con.execute("CREATE OR REPLACE TEMP TABLE _heuristic_parent (heuristic VARCHAR, node BIGINT, parent BIGINT)")
     weak = [r[0] for r in con.execute("SELECT DISTINCT heuristic FROM _cluster_edges ORDER BY 1").fetchall()
