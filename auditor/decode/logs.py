@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from auditor.decode.columns import column_name, column_type, is_dynamic, to_column
 from auditor.decode.rows import EventRows, common_select, value_rows
 from auditor.decode.words import WordError, word_decoder
-from auditor.decode.wordsql import word_ok, word_sql
+from auditor.decode.wordsql import word_columns, word_ok
 from auditor.errors import RpcError
 from auditor.logtable import raw_logs
 from auditor.logtable import topic as topic_of
@@ -116,15 +116,14 @@ def _word_rows(chain_id: int, spec: EventSpec, plan: _WordPlan, logs: pa.Table) 
     skip = 0 if spec.anonymous else 1
     ok = [pc.equal(pc.list_value_length(logs["topics"]), plan.topics + skip),
           pc.greater_equal(pc.binary_length(logs["data"]), 2 + 64 * plan.data_words)]
-    select = list(common_select(chain_id))
+    words = []   # per column: its type, the text it is in (Arrow, SQL) and where
     for _, p, in_topic, j, _ in plan.columns:
         canonical = canonical_type(p)
         if in_topic:
-            valid = word_ok(topic_of(logs, skip + j), 2, canonical)
-            select.append(word_sql(canonical, column_type(p), f"topics[{skip + j + 1}]", 3))
+            words.append((canonical, p, topic_of(logs, skip + j), f"topics[{skip + j + 1}]", 2))
         else:
-            valid = word_ok(logs["data"], 2 + 64 * j, canonical)
-            select.append(word_sql(canonical, column_type(p), "data", 3 + 64 * j))
+            words.append((canonical, p, logs["data"], "data", 2 + 64 * j))
+        valid = word_ok(words[-1][2], words[-1][4], canonical)
         if valid is not None:
             ok.append(valid)
     passed = pc.fill_null(functools.reduce(pc.and_, ok), False)
@@ -132,7 +131,14 @@ def _word_rows(chain_id: int, spec: EventSpec, plan: _WordPlan, logs: pa.Table) 
         bad = raw_logs(logs.filter(pc.invert(passed)).slice(0, 1))[0]
         decode_log(spec, bad)
         raise RpcError(f"log {bad.tx_hash}:{bad.log_index} data does not decode as {spec.signature}")
-    return EventRows(spec, logs, tuple(select))
+    select = list(common_select(chain_id))
+    batch = logs
+    for i, (canonical, p, text, text_sql, start) in enumerate(words):
+        columns, sql = word_columns(canonical, column_type(p), text, text_sql, start, f"__w{i}")
+        for name, values in columns.items():
+            batch = batch.append_column(name, values)
+        select.append(sql)
+    return EventRows(spec, batch, tuple(select))
 
 
 def decode_table(chain_id: int, spec: EventSpec, logs: pa.Table) -> EventRows:

@@ -2,9 +2,9 @@
 
 Events made of single static words (addresses, integers, bools, bytesN) are most of what is indexed; decoding
 them value by value in Python cost more than fetching them. Here the checks (padding, sign extension, range)
-are vectorized Arrow string tests on the 64-hex-digit words, and the values are SQL over the log table's text:
-substrings for addresses and bytes, hex casts for integers. Integers that are negative or need more than 128
-bits (rare: uint256 amounts are almost always smaller) are converted by a Python function called from SQL.
+are vectorized Arrow string tests on the 64-hex-digit words; Arrow cuts each value's hex out of the text (byte
+slices, in the fetching threads) and the SQL only casts. Integers that are negative or need more than 128 bits
+(rare: uint256 amounts are almost always smaller) are converted by a Python function called from SQL.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ WORD_INT_FUNCTION = "auditor_word_int"
 _INT = re.compile(r"^(u?)int(\d+)$")
 _BYTES = re.compile(r"^bytes(\d+)$")
 _HIGH_ZERO = "0" * 32
+_END = 1 << 30   # past the end of any answer's text
 
 
 def word_int(word: str, signed: bool) -> str:
@@ -53,23 +54,30 @@ def word_ok(text: pa.Array | pa.ChunkedArray, start: int, canonical: str) -> pa.
     return None
 
 
-def word_sql(canonical: str, ctype: str, text: str, start: int) -> str:
-    """The SQL value, in its column type, of the word at 1-based character `start` of `text` (an SQL expression
-    of lowercase hex)."""
-    def part(offset: int, length: int) -> str:
-        return f"substr({text}, {start + offset}, {length})"
+def _cut(text: pa.Array | pa.ChunkedArray, start: int, stop: int, prefix: str = "") -> pa.Array | pa.ChunkedArray:
+    """text[start:stop] (0-based characters of checked hex, so bytes), after `prefix`: a byte slice, with none of
+    the Unicode scan a substring costs DuckDB in the single writer thread."""
+    return pc.binary_replace_slice(pc.binary_replace_slice(text, stop, _END, ""), 0, start, prefix)
 
+
+def word_columns(canonical: str, ctype: str, text: pa.Array | pa.ChunkedArray, text_sql: str, start: int,
+                 name: str) -> tuple[dict[str, pa.Array | pa.ChunkedArray], str]:
+    """The word at 0-based character `start` of `text` (checked lowercase hex, long enough; `text_sql` names it
+    in the batch): the columns, named from `name`, that Arrow cuts out of it for the batch, and the SQL value
+    over them in its column type. DuckDB only casts; a wide or negative integer (rare) goes to word_int."""
     if canonical == "address":
-        return f"'0x' || {part(24, 40)}"
+        return {name: _cut(text, start + 24, start + 64, "0x")}, name
     if canonical == "bool":
-        return f"{part(63, 1)} = '1'"
+        return {name: _cut(text, start + 63, start + 64)}, f"{name} = '1'"
     m = _BYTES.match(canonical)
     if m:
-        return f"'0x' || {part(0, 2 * int(m.group(1)))}"
+        return {name: _cut(text, start, start + 2 * int(m.group(1)), "0x")}, name
     m = _INT.match(canonical)
     if not m:
         raise ValueError(f"{canonical} is not a static word type")
     signed = "false" if m.group(1) else "true"
-    return (f"CASE WHEN {part(0, 32)} = '{_HIGH_ZERO}' "
-            f"THEN CAST(CAST('0x' || {part(32, 32)} AS UHUGEINT) AS {ctype}) "
-            f"ELSE CAST({WORD_INT_FUNCTION}({part(0, 64)}, {signed}) AS {ctype}) END")
+    low, narrow = f"{name}_low", f"{name}_narrow"
+    columns = {low: _cut(text, start + 32, start + 64, "0x"),
+               narrow: pc.equal(_cut(text, start, start + 32), _HIGH_ZERO)}
+    return columns, (f"CASE WHEN {narrow} THEN CAST(CAST({low} AS UHUGEINT) AS {ctype}) "
+                     f"ELSE CAST({WORD_INT_FUNCTION}(substr({text_sql}, {start + 1}, 64), {signed}) AS {ctype}) END")

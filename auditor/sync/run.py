@@ -16,18 +16,14 @@ from auditor.model import normalize_address
 from auditor.rpc.client import Rpc
 from auditor.store.db import open_lease
 from auditor.store.sources import register, register_feeds
-from auditor.sync.akash import index_akash
 from auditor.sync.context import ChainRun
-from auditor.sync.enrich import accounts, discover_funding, marketplace_enrichments
 from auditor.sync.evm_logs import EvmLogs
 from auditor.sync.heads import record
-from auditor.sync.native import discover_native
 from auditor.sync.pump import fetch_all, plan
 from auditor.sync.reorg import rewind_reorg
 from auditor.sync.request import IndexRequest, validate
 from auditor.sync.setup import ChainSetup, chain_clients, set_up
 from auditor.sync.summary import ChainSummary, NoProgress, Progress
-from auditor.sync.watch import watch
 
 MAX_REORG_PASSES = 3   # a reorg during the run restarts the chain's pass at most this often
 
@@ -38,8 +34,14 @@ async def run_index(req: IndexRequest, progress: Progress | None = None) -> list
     _arrow_pool()
     progress = progress or NoProgress()
     async with chain_clients(req) as clients:
-        return [await index_akash(req, client, chain, progress) if chain == AKASH_CHAIN_ID else
+        return [await _index_akash(req, client, chain, progress) if chain == AKASH_CHAIN_ID else
                 await _index_chain(req, client, chain, progress) for chain, client in clients.items()]
+
+
+async def _index_akash(req: IndexRequest, client: Rpc, chain: int, progress: Progress) -> ChainSummary:
+    from auditor.sync.akash import index_akash  # imported when an LCD is asked: EVM runs start sooner
+
+    return await index_akash(req, client, chain, progress)
 
 
 async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Progress) -> ChainSummary:
@@ -59,15 +61,24 @@ async def _index_chain(req: IndexRequest, client: Rpc, chain: int, progress: Pro
             if has_blocks and not req.adhoc else None
         summary.state_from = state_from
         if state_from is not None:
-            await marketplace_enrichments(run, list(setup.sources), state_from)
-            if req.funding:
-                await discover_funding(run, state_from)
-                await discover_native(run, state_from)
-                await accounts(run)
+            await _enrich(run, setup, state_from)
         await record(run, setup.head_block, setup.safe, state_from)
     summary.rpc_calls, summary.retries = client.stats.calls, client.stats.retries
     summary.rate_limited, summary.refusals = client.stats.rate_limited, governor.refusals
     return summary
+
+
+async def _enrich(run: ChainRun, setup: ChainSetup, state_from: int) -> None:
+    """Marketplace enrichments, then the buyers' funding, native transfers and account flags (imported here: an
+    ad-hoc run does none of it, and its start-up is most of a short run)."""
+    from auditor.sync.enrich import accounts, discover_funding, marketplace_enrichments
+    from auditor.sync.native import discover_native
+
+    await marketplace_enrichments(run, list(setup.sources), state_from)
+    if run.req.funding:
+        await discover_funding(run, state_from)
+        await discover_native(run, state_from)
+        await accounts(run)
 
 
 async def _logs(run: ChainRun, setup: ChainSetup) -> None:
@@ -82,6 +93,8 @@ async def _logs(run: ChainRun, setup: ChainSetup) -> None:
             await fetch_all(run, run.kind, plan(run, run.kind, [*setup.sources, *feeds]), "logs")
             run.db.yield_to_waiters()
             if run.req.funding and not run.req.adhoc:
+                from auditor.sync.watch import watch
+
                 await watch(run)
             return
         except ReorgError:

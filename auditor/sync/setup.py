@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditor.chains import chain_name, default_confirmations
 from auditor.errors import InputError
-from auditor.marketplaces import BY_NAME, MARKETPLACES, select, sources_for_chain
 from auditor.model import Block, Source
-from auditor.prices.resolve import FeedPhase, feed_phases
 from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.detect import detect_chain
 from auditor.rpc.eth import block_number, get_block, parse_block
@@ -20,6 +19,9 @@ from auditor.rpc.pool import RpcPool
 from auditor.sync.heads import earliest_block
 from auditor.sync.kind import Window
 from auditor.sync.request import IndexRequest, adhoc_source
+
+if TYPE_CHECKING:
+    from auditor.prices.resolve import FeedPhase
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,9 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     name = chain_name(chain)
     if req.adhoc:
         sources = [adhoc_source(chain, req.adhoc)]
-    else:
+    else:  # marketplaces and feeds imported here: an ad-hoc run needs neither, and start-up is a tenth of it
+        from auditor.marketplaces import select, sources_for_chain
+
         sources = sources_for_chain(chain, select(list(req.marketplaces)))
         if not sources:
             raise InputError(_nothing_here(client.where, chain, req.marketplaces))
@@ -73,6 +77,8 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     phases: list[FeedPhase] = []
     notes: list[str] = []
     if not req.adhoc and to >= earliest:
+        from auditor.prices.resolve import feed_phases
+
         phases, notes = await feed_phases(client, chain, to)
     return ChainSetup(chain, name, head, head_block, safe, Window(earliest, to, req.from_block), tuple(sources),
                       tuple(phases), tuple(notes))
@@ -80,6 +86,8 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
 
 def _nothing_here(where: str, chain: int, asked: tuple[str, ...]) -> str:
     """Why a URL has nothing to index: what its chain has, and what was asked for (and where that is)."""
+    from auditor.marketplaces import BY_NAME, MARKETPLACES
+
     here = sorted(m.name for m in MARKETPLACES if chain in m.chains)
     found = f"{where} serves {chain_name(chain)} (chain id {chain})"
     if not asked or not here:
