@@ -17,7 +17,7 @@ from auditor.store.failures import clear_failures
 from auditor.store.load import extend_coverage, insert_blocks
 from auditor.store.sqlfiles import store_sql
 from auditor.store.tables import quote
-from auditor.store.tx import transaction
+from auditor.store.tx import registered, transaction
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "akash_deployment": ("owner", "dseq", "state", "created_at", "escrow_denom", "escrow_deposited",
@@ -63,14 +63,11 @@ def upsert(con: duckdb.DuckDBPyConnection, chain: int, table: str, rows: Sequenc
         return 0
     names = COLUMNS[table]
     data = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
-    con.register("__akash", data)
-    try:
+    with registered(con, "__akash", data):
         extra = ", $height AS snapshot_height" if table in SNAPSHOT else ""
         con.execute(f"INSERT OR REPLACE INTO {quote(table)} BY NAME SELECT $chain AS chain_id, "
                     f"{', '.join(quote(n) for n in names)}{extra} FROM __akash",
                     {"chain": chain, **({"height": height} if table in SNAPSHOT else {})}).fetchall()
-    finally:
-        con.unregister("__akash")
     return len(rows)
 
 

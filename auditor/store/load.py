@@ -21,7 +21,7 @@ from auditor.errors import ReorgError
 from auditor.model import Block, BlockRange, Source, merge
 from auditor.store.reorg import conflicting_blocks
 from auditor.store.tables import quote
-from auditor.store.tx import transaction
+from auditor.store.tx import registered, transaction
 
 
 def insert_event_rows(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> int:
@@ -29,13 +29,10 @@ def insert_event_rows(con: duckdb.DuckDBPyConnection, chain_id: int, rows: Event
     as they are. When none can be, a plain INSERT does it: DuckDB's INSERT OR IGNORE costs a third more."""
     _ensure_word_function(con)
     verb = "INSERT" if _all_new(con, chain_id, rows) else "INSERT OR IGNORE"
-    con.register("__batch", rows.batch)
-    try:
+    with registered(con, "__batch", rows.batch):
         result = con.execute(f"{verb} INTO {quote(rows.spec.table)} SELECT {', '.join(rows.select)} "
                              "FROM __batch").fetchone()
-        return int(result[0]) if result else 0
-    finally:
-        con.unregister("__batch")
+    return int(result[0]) if result else 0
 
 
 def _all_new(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> bool:
@@ -68,12 +65,9 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, chain_id: int, blocks: Iterabl
     batch = pa.table({"number": pa.array([b.number for b in blocks], pa.int64()),
                       "hash": pa.array([b.hash for b in blocks], pa.string()),
                       "ts": pa.array([b.timestamp for b in blocks], pa.int64())})
-    con.register("__blocks", batch)
-    try:
+    with registered(con, "__blocks", batch):
         con.execute("INSERT OR IGNORE INTO blocks SELECT ?, number, hash, to_timestamp(ts) FROM __blocks",
                     [chain_id]).fetchall()
-    finally:
-        con.unregister("__blocks")
 
 
 def covered(con: duckdb.DuckDBPyConnection, chain_id: int, source: str) -> list[BlockRange]:

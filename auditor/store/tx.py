@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 import duckdb
 
@@ -30,6 +31,21 @@ def transaction(con: duckdb.DuckDBPyConnection, doing: str = "writing") -> Itera
     except BaseException:
         _rollback(con)
         raise
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data: Any) -> Iterator[None]:
+    """`data` (an Arrow table) readable as `name` in SQL inside the block. When a statement failed, the
+    transaction is aborted and unregistering fails too ("Current transaction is aborted"): that second error is
+    dropped, so the one reported is the cause (out of memory, a constraint, a conversion)."""
+    con.register(name, data)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

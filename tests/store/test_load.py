@@ -11,6 +11,7 @@ import pytest
 
 from auditor.abi import parse_event_signature
 from auditor.decode.rows import EventRows, value_rows
+from auditor.errors import StoreError
 from auditor.model import Block, BlockRange, Source
 from auditor.store.db import open_db
 from auditor.store.load import RangeRows, covered, write_ranges
@@ -65,6 +66,18 @@ def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
             write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(5, 0, 1), bad])}, [])
         assert con.execute(f"SELECT count(*) FROM {SPEC.table}").fetchone() == (0,)
         assert covered(con, 1, SOURCE.key) == []
+
+
+def test_a_failed_insert_reports_its_cause(tmp_path: Path) -> None:
+    """The statement's own error reaches the user, not the aborted transaction's echo at unregister."""
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
+        ensure_event_table(con, SPEC)
+        bad = row(10, 0, 1)
+        bad["amount"] = "not a number"
+        with pytest.raises(StoreError) as failed:
+            write_range(con, BlockRange(0, 99), {SPEC.table: cols([bad])}, [])
+        assert "not a number" in str(failed.value)
+        assert "aborted" not in str(failed.value)
 
 
 def test_rows_twice_in_one_answer_are_stored_once(tmp_path: Path) -> None:
