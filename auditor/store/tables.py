@@ -17,9 +17,11 @@ def quote(identifier: str) -> str:
 
 
 def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    """The columns of every table, by table name (one catalog query: it costs milliseconds each)."""
-    rows = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "ORDER BY table_name, ordinal_position").fetchall()
+    """The columns of every table of the database's main schema, by table name (one catalog query: it costs
+    milliseconds each; duckdb_columns() itself, not the information_schema view over it, which took 40 ms)."""
+    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                       "WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal "
+                       "ORDER BY table_name, column_index").fetchall()
     out: dict[str, list[tuple[str, str]]] = {}
     for table, name, ctype in rows:
         out.setdefault(table, []).append((name, ctype))
