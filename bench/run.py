@@ -153,13 +153,19 @@ def startup_seconds(python: Path, module: str, work: Path) -> float:
 
 
 def median_row(name: str, tool: str, runs: list[Timed], logs: int, checks: list[Check], note: str = "") -> Row:
-    """The row of a tool's runs: the median one, or the failed one; the first wrong check, else the first."""
-    failed = next((t for t in runs if t.returncode != 0), None)
-    timed = failed or median_run(runs)
+    """The row of a tool's runs: the median one, or the failed one; the first wrong check, else the first. A peer
+    whose runs only sometimes fail (cryo 0.3.2 may crash at exit, its rows written) keeps the median of the others,
+    the crash noted; any failed auditor run is the row."""
+    failed = [t for t in runs if t.returncode != 0]
+    ok = [t for t in runs if t.returncode == 0]
     check = next((c for c in checks if not c.ok), checks[0] if checks else None)
-    if failed is not None:
-        note = f"FAILED (exit {failed.returncode}): {one_line(failed.stderr)}"
-    return Row(name, timed, logs, check, note, runs=[t.seconds for t in runs], tool=tool)
+    if failed and (not ok or tool == "auditor"):
+        return Row(name, failed[0], logs, check, f"FAILED (exit {failed[0].returncode}): "
+                   f"{one_line(failed[0].stderr)}", runs=[t.seconds for t in runs], tool=tool)
+    if failed:
+        note = (f"{note} {len(failed)} of {len(runs)} runs crashed (exit {failed[0].returncode}): "
+                f"{one_line(failed[0].stderr)}; the median of the other {len(ok)}").strip()
+    return Row(name, median_run(ok), logs, check, note, runs=[t.seconds for t in ok], tool=tool)
 
 
 def measure_chain(args: argparse.Namespace, work: Path, results: dict[str, Any]) -> tuple[list[Row], Planted]:
@@ -369,7 +375,8 @@ def exit_status(rows: list[Row], demo: list[Row]) -> int:
     if not auditor or auditor[0].check is None or not auditor[0].check.ok:
         return 1
     others = [r for r in rows + demo if r not in auditor]
-    if any(r.note.startswith(("FAILED", "MISMATCH")) or (r.check and not r.check.ok) for r in others):
+    if any(r.note.startswith(("FAILED", "MISMATCH")) or " crashed (exit" in r.note or (r.check and not r.check.ok)
+           for r in others):
         return 2
     return 0
 

@@ -27,9 +27,11 @@ POLL_S = 0.05
 INDEX_CHECKPOINT = "64MB"
 # The index run's DuckDB memory (default 80% of RAM): it grew to half a gigabyte at a million logs, holding
 # pages it could drop. Enough for a checkpoint's worth of rows, the primary-key index, the insert and a
-# checkpoint's compression (its hash tables and buffers: up to 100 MB at 10,000,000 logs); 96 MB aborts the
-# insert, 128 MB indexes 10,000,000 logs (peak RSS 515 MiB, 551 at 192 MB).
-INDEX_MEMORY = "128MB"
+# checkpoint's compression (its hash tables and buffers: up to 100 MB at 10,000,000 logs). 96 MB aborts the
+# insert; 128 MB indexes 10,000,000 logs in 60 MiB less peak RSS, but at its limit DuckDB evicts on every
+# allocation and hands memory back to the system each time (10,000 madvise calls a million logs, against 7,000):
+# 2 s more CPU per million logs.
+INDEX_MEMORY = "192MB"
 
 
 def lock_wait() -> float:

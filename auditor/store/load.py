@@ -8,7 +8,7 @@ rows it covers, so a run killed at any instant resumes exactly where its last co
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -24,20 +24,25 @@ from auditor.store.tables import quote
 from auditor.store.tx import registered, transaction
 
 
-def insert_event_rows(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> int:
+def insert_event_rows(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows,
+                      ranges: Sequence[BlockRange] = ()) -> int:
     """Bulk insert of decoded rows through Arrow; rows already stored (same chain, block, log index) are left
-    as they are. When none can be, a plain INSERT does it: DuckDB's INSERT OR IGNORE costs a third more."""
+    as they are. When none can be, a plain INSERT does it: DuckDB's INSERT OR IGNORE costs a third more.
+    `ranges`: the block ranges the rows were fetched over, when known (see _all_new)."""
     _ensure_word_function(con)
-    verb = "INSERT" if _all_new(con, chain_id, rows) else "INSERT OR IGNORE"
+    verb = "INSERT" if _all_new(con, chain_id, rows, ranges) else "INSERT OR IGNORE"
     with registered(con, "__batch", rows.batch):
         result = con.execute(f"{verb} INTO {quote(rows.spec.table)} SELECT {', '.join(rows.select)} "
                              "FROM __batch").fetchone()
     return int(result[0]) if result else 0
 
 
-def _all_new(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> bool:
+def _all_new(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows, ranges: Sequence[BlockRange]) -> bool:
     """Whether no row of the batch can be stored already, or twice: its (block, log index) keys strictly
-    increase (as nodes return logs) and the table has no row of the chain in the batch's blocks."""
+    increase (as nodes return logs) and the table has no row of the chain in the ranges the rows came from
+    (else in the batch's first to last block). The ranges, not their span: ranges fetched in parallel commit
+    out of order, so a batch's span often holds a range an earlier commit stored, which sent every such
+    batch down the INSERT OR IGNORE path."""
     if not rows.batch.num_rows:
         return True
     blocks = rows.batch["block_number"].combine_chunks()
@@ -46,9 +51,10 @@ def _all_new(con: duckdb.DuckDBPyConnection, chain_id: int, rows: EventRows) -> 
                    pc.and_(pc.equal(blocks[1:], blocks[:-1]), pc.greater(logs[1:], logs[:-1])))
     if not pc.all(later, min_count=0).as_py():
         return False
-    found = con.execute(f"SELECT 1 FROM {quote(rows.spec.table)} WHERE chain_id = ? AND block_number BETWEEN ? AND ? "
-                        "LIMIT 1", [chain_id, blocks[0].as_py(), blocks[-1].as_py()]).fetchall()
-    return not found
+    spans = merge(list(ranges)) if ranges else [BlockRange(blocks[0].as_py(), blocks[-1].as_py())]
+    query = (f"SELECT 1 FROM {quote(rows.spec.table)} WHERE chain_id = ? AND block_number BETWEEN ? AND ? "
+             "LIMIT 1")
+    return not any(con.execute(query, [chain_id, span.start, span.end]).fetchall() for span in spans)
 
 
 def _ensure_word_function(con: duckdb.DuckDBPyConnection) -> None:
@@ -137,8 +143,9 @@ def write_ranges(con: duckdb.DuckDBPyConnection, chain_id: int, ranges: list[Ran
             coverage.setdefault(source.key, []).append(r.rng)
     written = 0
     with transaction(con, "storing fetched logs"):
+        fetched = [r.rng for r in ranges]
         for rows in _per_table(ranges):
-            written += insert_event_rows(con, chain_id, rows)
+            written += insert_event_rows(con, chain_id, rows, fetched)
         insert_blocks(con, chain_id, blocks)
         extend_coverage(con, chain_id, coverage)
     return written

@@ -10,12 +10,13 @@ import pyarrow as pa
 import pytest
 
 from auditor.abi import parse_event_signature
+from auditor.decode.columns import table_columns
 from auditor.decode.rows import EventRows, value_rows
 from auditor.errors import StoreError
 from auditor.model import Block, BlockRange, Source
 from auditor.store.db import open_db
 from auditor.store.load import RangeRows, covered, write_ranges
-from auditor.store.tables import ensure_event_table
+from auditor.store.tables import ensure_event_table, quote
 
 SPEC = parse_event_signature("Paid(address indexed payer, uint256 amount, uint128 fee, int256 delta, bytes32 tag)")
 SOURCE = Source(key="evt/test", chain_id=1, address="0x" + "11" * 20, events=(SPEC,))
@@ -78,6 +79,23 @@ def test_a_failed_insert_reports_its_cause(tmp_path: Path) -> None:
             write_range(con, BlockRange(0, 99), {SPEC.table: cols([bad])}, [])
         assert "not a number" in str(failed.value)
         assert "aborted" not in str(failed.value)
+
+
+def test_ranges_committed_out_of_order_take_the_plain_insert(tmp_path: Path) -> None:
+    """Ranges fetched in parallel commit out of order: a commit's ranges are checked one by one, not over their
+    span (which holds a range stored before). Observed on a table without a primary key, where INSERT OR IGNORE
+    cannot run at all."""
+    with open_db(tmp_path / "a.duckdb", create=True) as con:
+        body = ", ".join(f"{quote(name)} {ctype}" for name, ctype in table_columns(SPEC))
+        con.execute(f"CREATE TABLE {quote(SPEC.table)} ({body})")
+        write_range(con, BlockRange(0, 99), {SPEC.table: cols([row(10, 0, 1)])}, [])
+        write_range(con, BlockRange(200, 299), {SPEC.table: cols([row(250, 0, 2)])}, [])
+        later = [RangeRows([SOURCE], BlockRange(100, 199), {SPEC.table: cols([row(150, 0, 3)])}, []),
+                 RangeRows([SOURCE], BlockRange(300, 399), {SPEC.table: cols([row(350, 0, 4)])}, [])]
+        assert write_ranges(con, 1, later) == 2
+        assert con.execute(f"SELECT list(block_number ORDER BY block_number) FROM {SPEC.table}").fetchone() == (
+            [10, 150, 250, 350],)
+        assert covered(con, 1, SOURCE.key) == [BlockRange(0, 399)]
 
 
 def test_rows_twice_in_one_answer_are_stored_once(tmp_path: Path) -> None:
