@@ -120,10 +120,11 @@ def _word_rows(chain_id: int, spec: EventSpec, plan: _WordPlan, logs: pa.Table) 
     for _, p, in_topic, j, _ in plan.columns:
         canonical = canonical_type(p)
         if in_topic:
-            words.append((canonical, p, topic_of(logs, skip + j), f"topics[{skip + j + 1}]", 2))
+            text, text_sql, start = topic_of(logs, skip + j), f"topics[{skip + j + 1}]", 2
         else:
-            words.append((canonical, p, logs["data"], "data", 2 + 64 * j))
-        valid = word_ok(words[-1][2], words[-1][4], canonical)
+            text, text_sql, start = logs["data"], "data", 2 + 64 * j
+        words.append((canonical, p, text, text_sql, start))
+        valid = word_ok(text, start, canonical)
         if valid is not None:
             ok.append(valid)
     passed = pc.fill_null(functools.reduce(pc.and_, ok), False)

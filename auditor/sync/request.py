@@ -8,6 +8,7 @@ from pathlib import Path
 from auditor import defaults
 from auditor.abi import parse_event_signature
 from auditor.errors import InputError
+from auditor.marketplaces import select
 from auditor.model import Source, normalize_address
 from auditor.rpc.client import RETRY_FOR_S
 
@@ -55,10 +56,7 @@ def validate(req: IndexRequest) -> AdhocEvent | None:
         raise InputError(f"--retry-for must be more than 0 and at most {MAX_RETRY_FOR_S:.0f} seconds")
     if req.native_method not in NATIVE_METHODS:
         raise InputError(f"--native-method must be one of {', '.join(NATIVE_METHODS)}, not {req.native_method!r}")
-    if req.marketplaces or not req.adhoc:
-        from auditor.marketplaces import select  # an ad-hoc run needs no marketplace: start-up stays short
-
-        select(list(req.marketplaces))
+    select(list(req.marketplaces))
     if req.adhoc:
         try:
             normalize_address(req.adhoc.contract)

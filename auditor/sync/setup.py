@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from auditor.chains import chain_name, default_confirmations
 from auditor.errors import InputError
+from auditor.marketplaces import BY_NAME, MARKETPLACES, select, sources_for_chain
 from auditor.model import Block, Source
 from auditor.rpc.client import Rpc, RpcClient, open_client
 from auditor.rpc.detect import detect_chain
@@ -56,9 +57,7 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     name = chain_name(chain)
     if req.adhoc:
         sources = [adhoc_source(chain, req.adhoc)]
-    else:  # marketplaces and feeds imported here: an ad-hoc run needs neither, and start-up is a tenth of it
-        from auditor.marketplaces import select, sources_for_chain
-
+    else:
         sources = sources_for_chain(chain, select(list(req.marketplaces)))
         if not sources:
             raise InputError(_nothing_here(client.where, chain, req.marketplaces))
@@ -77,7 +76,7 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
     phases: list[FeedPhase] = []
     notes: list[str] = []
     if not req.adhoc and to >= earliest:
-        from auditor.prices.resolve import feed_phases
+        from auditor.prices.resolve import feed_phases  # imported here: an ad-hoc run reads no price feed
 
         phases, notes = await feed_phases(client, chain, to)
     return ChainSetup(chain, name, head, head_block, safe, Window(earliest, to, req.from_block), tuple(sources),
@@ -86,8 +85,6 @@ async def set_up(req: IndexRequest, client: Rpc, chain: int) -> ChainSetup:
 
 def _nothing_here(where: str, chain: int, asked: tuple[str, ...]) -> str:
     """Why a URL has nothing to index: what its chain has, and what was asked for (and where that is)."""
-    from auditor.marketplaces import BY_NAME, MARKETPLACES
-
     here = sorted(m.name for m in MARKETPLACES if chain in m.chains)
     found = f"{where} serves {chain_name(chain)} (chain id {chain})"
     if not asked or not here:
